@@ -297,10 +297,13 @@ def simulate(
     )
     period_start = np.maximum(prev_day[inv_m], p_start_day[inv_p])
     period_end = np.minimum(ms_day[inv_m], p_end_day[inv_p]) - 1
-    e_month = np.searchsorted(ms_day, e_day, side="right")  # invoice month index that bills it
-    tm_key = pd.Series(e_amount).groupby([e_p, e_month]).sum()
-    inv_key = pd.MultiIndex.from_arrays([inv_p, inv_m])
-    tm_amount = tm_key.reindex(inv_key).fillna(0.0).to_numpy()
+    # An entry is billed by its project's invoice at the next month start: a
+    # dense (project, month) key keeps the lookups flat for 10 million entries.
+    months_per_project = ms_day.size + 1
+    e_month = np.searchsorted(ms_day, e_day, side="right")
+    e_key = e_p * months_per_project + e_month
+    billed_amount = np.bincount(e_key, weights=e_amount, minlength=n_proj * months_per_project)
+    tm_amount = billed_amount[inv_p * months_per_project + inv_m]
     planned_days = p_dur * 7.0
 
     def share(day: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -452,13 +455,10 @@ def simulate(
     inv_number = np.asarray(invoice_ids.to_pylist(), dtype=object)
 
     # Time entries of T&M projects name the invoice that billed them.
-    e_month = np.searchsorted(ms_day, e_day, side="right")
-    lookup = pd.Series(np.arange(n_inv), index=pd.MultiIndex.from_arrays([inv_p, inv_m]))
-    lookup = lookup[~lookup.index.duplicated()]
-    billed_by = lookup.reindex(pd.MultiIndex.from_arrays([e_p, e_month])).to_numpy()
-    e_invoice_pos = np.where(
-        (p_model[e_p] == 1) & billable & ~np.isnan(billed_by), np.nan_to_num(billed_by, nan=-1), -1
-    ).astype(np.int64)
+    invoice_at = np.full(n_proj * months_per_project, -1, dtype=np.int64)
+    invoice_at[inv_p * months_per_project + inv_m] = np.arange(n_inv)
+    e_key = e_p * months_per_project + np.searchsorted(ms_day, e_day, side="right")
+    e_invoice_pos = np.where((p_model[e_p] == 1) & billable, invoice_at[e_key], -1)
 
     # --- messages ---------------------------------------------------------------------------
     msg_c: list[np.ndarray] = []
@@ -732,8 +732,9 @@ def simulate(
                 "hours": e_hours,
                 "billable": billable.astype(bool),
                 "amount": e_amount,
-                "person": pd.Series(_person_names(e_person), dtype=STRING),
-                "role": pd.Series(_ROLES[e_role], dtype=STRING),
+                # Index a small table of names: 10 million references, not strings.
+                "person": pd.Series(_person_names(np.arange(staff))[e_person], dtype=STRING),
+                "role": pd.Series(_ROLES.astype(object)[e_role], dtype=STRING),
                 "invoice_id": _optional(
                     inv_number[np.maximum(e_invoice_pos, 0)], e_invoice_pos >= 0
                 ),
@@ -865,7 +866,7 @@ def write_bundle(
         for column in spec.columns:
             values = frame[column.name]
             if column.kind == "date":
-                columns[column.name] = pa.array(values.dt.date, type=pa.date32())
+                columns[column.name] = pa.array(values, from_pandas=True).cast(pa.date32())
             elif column.kind == "timestamp" and file_format == "csv":
                 columns[column.name] = pa.array(
                     values.dt.strftime("%Y-%m-%dT%H:%M:%SZ").astype(object), type=pa.string()

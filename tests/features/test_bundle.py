@@ -105,6 +105,17 @@ def test_timestamps_with_or_without_zone_are_utc(valid: Path) -> None:
     ]
 
 
+def test_windows_line_endings_and_byte_order_mark(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        name: ("\ufeff" if name == "clients.csv" else "") + text.replace("\n", "\r\n")
+        for name, text in VALID.items()
+    }
+    bundle = load_bundle(write(tmp_path / "windows", files))
+    assert list(bundle.clients.columns[:2]) == ["client_id", "name"]
+    assert list(bundle.clients["client_id"]) == ["007", "C-2", "C-3"]
+    assert bundle.messages["text"].iloc[0] == 'We said "thanks", and\r\nmeant it, truly.'
+
+
 def test_header_only_sources_and_absent_churn(valid: Path) -> None:
     (valid / "churn.csv").unlink()
     for name in ("progress", "time_entries", "messages"):
