@@ -58,11 +58,11 @@ class BundleSummary:
             return f"{self.first_event:%Y-%m-%d} to {self.last_event:%Y-%m-%d}"
 
         def counts(values: dict[str, int]) -> str:
-            return ", ".join(f"{k} {v}" for k, v in values.items()) or "none given"
+            return ", ".join(f"{k} {v:,}" for k, v in values.items()) or "none given"
 
         out = [
-            f"clients   {self.clients} ({self.churned_clients} churned)",
-            f"projects  {self.projects} ({counts(self.billing_models)})",
+            f"clients   {self.clients:,} ({self.churned_clients:,} churned)",
+            f"projects  {self.projects:,} ({counts(self.billing_models)})",
             f"events    {span()}",
             f"languages {counts(self.languages)}",
             "files:",
