@@ -1,6 +1,16 @@
 """The export bundle, the demo simulator and point-in-time features (the bottom layer)."""
 
+from features.build import FEATURES, build_features
 from features.bundle import Bundle, load_bundle
+from features.labels import build_labels
 from features.validation import BundleError, Problem
 
-__all__ = ["Bundle", "BundleError", "Problem", "load_bundle"]
+__all__ = [
+    "FEATURES",
+    "Bundle",
+    "BundleError",
+    "Problem",
+    "build_features",
+    "build_labels",
+    "load_bundle",
+]

@@ -1,0 +1,144 @@
+"""Spend against progress: is billing running ahead of what was delivered?
+
+Per running project at each as-of date (started, not yet closed), then per
+client as the worst project and as a budget-weighted mean. The over/under-billing
+figure is the one construction firms keep in their work-in-progress schedules:
+billed to date minus earned value (reported progress x budget).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from features.snapshot import Snapshot
+from features.windows import Events, day_numbers
+
+SOURCES = ("projects",)
+FEATURES = {
+    "billed_share_max": "largest share of a running project's budget billed to date (1 = "
+    "budget fully billed)",
+    "billed_share_weighted": "share of budget billed to date over running projects, weighted "
+    "by budget",
+    "time_value_share_max": "largest value of time worked to date (at billing rates) over a "
+    "running project's budget",
+    "progress_weighted": "latest reported percent complete of running projects, weighted by "
+    "budget (0..100)",
+    "billed_minus_progress_max": "largest gap between % of budget billed and % complete "
+    "reported, over running projects (percentage points)",
+    "billed_minus_progress_weighted": "gap between % billed and % complete, budget-weighted "
+    "over running projects (percentage points)",
+    "overbilling_share": "billed minus earned value over running projects, as a share of their "
+    "budget (> 0: billed ahead of delivery)",
+    "overbilling_amount": "billed minus earned value over running projects (money)",
+    "progress_report_age_max": "days since the latest progress report of the running project "
+    "reported longest ago (days; counted from its start if never)",
+}
+
+
+def compute(s: Snapshot) -> dict[str, np.ndarray]:
+    bundle = s.bundle
+    projects = bundle.projects
+    n_rows = s.client.size
+    as_of_days = np.unique(s.day)
+    start = day_numbers(projects["start_date"])
+    closed = day_numbers(projects["closed_at"])
+    closed = np.where(closed < -(10**8), 10**9, closed)
+    project = np.repeat(np.arange(len(projects)), as_of_days.size)
+    date_index = np.tile(np.arange(as_of_days.size), len(projects))
+    day = as_of_days[date_index]
+    running = (start[project] <= day) & (closed[project] > day)
+
+    # Grid row of each (client, as-of): a dense table, since both are small integers.
+    row_of = np.full((len(bundle.clients), as_of_days.size), -1, dtype=np.int64)
+    row_of[s.client, np.searchsorted(as_of_days, s.day)] = np.arange(n_rows)
+    client = s.code(projects["client_id"])
+    row = np.where(running, row_of[np.maximum(client[project], 0), date_index], -1)
+    kept = row >= 0
+    project, day, row = project[kept], day[kept], row[kept]
+    budget = projects["budget"].to_numpy(np.float64)[project]
+
+    invoices = bundle.invoices.dropna(subset=["project_id"])
+    billed = Events(
+        s.project_code(invoices["project_id"]),
+        day_numbers(invoices["issued_at"]),
+        {"amount": invoices["amount"].to_numpy()},
+    ).total("amount", project, day)
+    entries = bundle.time_entries
+    worked = Events(
+        s.project_code(entries["project_id"]),
+        day_numbers(entries["worked_on"]),
+        {"amount": entries["amount"].to_numpy()},
+    ).total("amount", project, day)
+    progress = bundle.progress
+    reports = Events(
+        s.project_code(progress["project_id"]),
+        day_numbers(progress["reported_at"]),
+        {"percent": progress["percent_complete"].to_numpy()},
+    )
+    latest = reports.last(project, day)
+    percent = reports.value_at("percent", latest)
+    report_day = np.where(
+        latest >= 0, reports.day[np.maximum(latest, 0)] if len(reports) else 0, start[project]
+    )
+
+    billed_share = billed / budget
+    gap = billed_share * 100 - percent
+    over = billed - percent / 100 * budget
+    out = {
+        "billed_share_max": _max(row, billed_share, n_rows),
+        "billed_share_weighted": _weighted(row, billed_share, budget, n_rows),
+        "time_value_share_max": _max(row, worked / budget, n_rows),
+        "progress_weighted": _weighted(row, percent, budget, n_rows),
+        "billed_minus_progress_max": _max(row, gap, n_rows),
+        "billed_minus_progress_weighted": _weighted(row, gap, budget, n_rows),
+        "overbilling_share": _sum(row, over, n_rows)
+        / _sum(row, np.where(np.isnan(over), np.nan, budget), n_rows),
+        "overbilling_amount": _sum(row, over, n_rows),
+        "progress_report_age_max": _max(row, (day - report_day).astype(np.float64), n_rows),
+    }
+    missing = {
+        "invoices": (
+            "billed_share_max",
+            "billed_share_weighted",
+            "billed_minus_progress_max",
+            "billed_minus_progress_weighted",
+            "overbilling_share",
+            "overbilling_amount",
+        ),
+        "time_entries": ("time_value_share_max",),
+        "progress": (
+            "progress_weighted",
+            "billed_minus_progress_max",
+            "billed_minus_progress_weighted",
+            "overbilling_share",
+            "overbilling_amount",
+            "progress_report_age_max",
+        ),
+    }
+    for source, names in missing.items():
+        if not bundle.sources[source]:
+            for name in names:
+                out[name] = np.full(n_rows, np.nan)
+    return out
+
+
+def _max(row: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    out = np.full(n, np.nan)
+    np.fmax.at(out, row, values)
+    return out
+
+
+def _sum(row: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Sum per row of the non-missing values; NaN where a row has none."""
+    known = ~np.isnan(values)
+    total = np.bincount(row[known], weights=values[known], minlength=n)
+    count = np.bincount(row[known], minlength=n)
+    return np.where(count > 0, total, np.nan)
+
+
+def _weighted(row: np.ndarray, values: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
+    known = ~np.isnan(values)
+    weight = np.bincount(row[known], weights=weights[known], minlength=n)
+    total = np.bincount(row[known], weights=(values * weights)[known], minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(weight > 0, total / weight, np.nan)

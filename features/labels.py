@@ -1,0 +1,56 @@
+"""Labels: does the client dispute an invoice within 30 days, churn within 90?
+
+Per the contract: ``dispute_30d`` is 1 when the client disputes at least one
+invoice in ``(t, t + 30 days]``, ``churn_90d`` when it churns in
+``(t, t + 90 days]``. A row whose window reaches past the last date in the data
+is unknown (NaN), never a negative; so is every row of a target the bundle has
+no record of at all (no churn file rows, no dispute ever recorded), since
+"none recorded" cannot be told from "none happened".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from features.bundle import Bundle
+from features.summary import event_dates
+from features.windows import Events, day_numbers
+
+HORIZONS = {"dispute_30d": 30, "churn_90d": 90}
+
+
+def build_labels(bundle: Bundle, rows: pd.DataFrame | pd.Index) -> pd.DataFrame:
+    """``dispute_30d`` and ``churn_90d`` (1.0, 0.0 or NaN) for each (client_id, as_of) row.
+
+    ``rows`` is a frame or index with levels ``client_id`` and ``as_of``, such as
+    the output of :func:`features.build_features`.
+    """
+    index = rows.index if isinstance(rows, pd.DataFrame) else rows
+    client_ids = pd.Series(index.get_level_values("client_id"))
+    codes = pd.Series(np.arange(len(bundle.clients)), index=bundle.clients["client_id"].to_numpy())
+    client = client_ids.map(codes).fillna(-1).to_numpy(np.int64)
+    day = day_numbers(pd.Series(index.get_level_values("as_of")))
+    _, last = event_dates(bundle)
+    last_day = day_numbers(pd.Series([last]))[0] if last is not None else -(10**9)
+
+    invoices = bundle.invoices
+    disputes = Events(
+        pd.Series(invoices["client_id"]).map(codes).fillna(-1).to_numpy(np.int64),
+        day_numbers(invoices["disputed_at"]),
+    )
+    churn = bundle.churn
+    churns = Events(
+        churn["client_id"].map(codes).fillna(-1).to_numpy(np.int64),
+        day_numbers(churn["churned_at"]),
+    )
+    out = {}
+    for name, events in (("dispute_30d", disputes), ("churn_90d", churns)):
+        horizon = HORIZONS[name]
+        happened = (events.count(client, day + horizon) - events.count(client, day)) > 0
+        observed = day + horizon <= last_day
+        label = np.where(happened, 1.0, np.where(observed, 0.0, np.nan))
+        if len(events) == 0:
+            label = np.full(day.size, np.nan)
+        out[name] = label
+    return pd.DataFrame(out, index=index)

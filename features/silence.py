@@ -1,0 +1,90 @@
+"""Silence: has the client gone quiet, measured against its own rhythm?
+
+A client who writes monthly is not silent after ten days; one who writes daily
+is. So the days since the last inbound message are also given as a multiple of
+the client's usual gap between messages over the past 180 days.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from features.snapshot import Snapshot
+from features.windows import Events, day_numbers
+
+SOURCES = ("messages",)
+FEATURES = {
+    "days_since_inbound": "days since the client's latest message (days; empty if none ever)",
+    "usual_inbound_gap": "the client's mean gap between messages over the past 180 days (days)",
+    "silence_ratio": "days since the latest message over the client's usual gap (ratio; 1 = "
+    "as usual)",
+    "longest_gap_90d": "longest stretch without a client message within the last 90 days, up "
+    "to the as-of date (days)",
+    "inbound_volume_ratio": "client messages in the last 30 days over the monthly mean of the "
+    "90 days before (ratio; 1 = as usual)",
+    "outbound_unanswered": "messages from the firm since the client's latest message (count)",
+    "days_since_survey": "days since the client last answered a survey (days; empty if never)",
+}
+
+
+def compute(s: Snapshot) -> dict[str, np.ndarray]:
+    c, t = s.client, s.day
+    inbound = s.inbound
+    since_last = inbound.days_since_last(c, t)
+    n_180 = inbound.count(c, t, 180)
+    first_180 = inbound.position(c, t - 180)
+    last = inbound.last(c, t)
+    safe_first = np.minimum(first_180, max(len(inbound) - 1, 0))
+    span = inbound.day[np.maximum(last, 0)] - inbound.day[safe_first] if len(inbound) else 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        usual = np.where(n_180 >= 2, np.maximum(span / np.maximum(n_180 - 1, 1), 1.0), np.nan)
+        ratio = since_last / usual
+        recent = inbound.count(c, t, 30)
+        before = (inbound.count(c, t, 120) - recent) / 3
+        volume = np.where(before > 0, recent / before, np.nan)
+
+    # Longest gap in (t - 90, t]: gaps between consecutive messages inside the
+    # window, the stretch from the window's start to its first message, and the
+    # stretch from its last message to t.
+    window_start = t - 90
+    lo, hi = inbound.position(c, window_start), inbound.position(c, t)
+    gaps = Events(inbound.entity, inbound.day, {"gap": _gaps(inbound)})
+    inner = gaps.range_extreme("gap", np.minimum(lo + 1, hi), hi, np.maximum)
+    has_any = hi > lo
+    lead = np.where(
+        has_any,
+        inbound.day[np.minimum(lo, max(len(inbound) - 1, 0))] - window_start
+        if len(inbound)
+        else 90,
+        90,
+    )
+    tail = np.where(has_any, t - inbound.day[np.maximum(hi - 1, 0)] if len(inbound) else 90, 0)
+    longest = np.fmax(np.fmax(inner, lead.astype(np.float64)), tail.astype(np.float64))
+
+    m = s.messages
+    answered = m[(m["direction"] == "inbound") & (m["channel"] == "survey")]
+    surveys = Events(s.code(answered["client_id"]), day_numbers(answered["sent_at"]))
+    last_day = np.where(
+        last >= 0, inbound.day[np.maximum(last, 0)] if len(inbound) else 0, -(10**6)
+    )
+    outbound = s.outbound
+    return {
+        "days_since_inbound": since_last,
+        "usual_inbound_gap": usual,
+        "silence_ratio": ratio,
+        "longest_gap_90d": longest,
+        "inbound_volume_ratio": volume,
+        "outbound_unanswered": (outbound.count(c, t) - outbound.count(c, last_day)).astype(
+            np.float64
+        ),
+        "days_since_survey": surveys.days_since_last(c, t),
+    }
+
+
+def _gaps(events: Events) -> np.ndarray:
+    """Days since the same entity's previous event (NaN for its first)."""
+    gap = np.diff(events.day, prepend=0).astype(np.float64)
+    first = np.ones(events.day.size, dtype=bool)
+    first[1:] = events.entity[1:] != events.entity[:-1]
+    gap[first] = np.nan
+    return gap
