@@ -52,7 +52,8 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
     row_of = np.full((len(bundle.clients), as_of_days.size), -1, dtype=np.int64)
     row_of[s.client, np.searchsorted(as_of_days, s.day)] = np.arange(n_rows)
     client = s.code(projects["client_id"])
-    row = np.where(running, row_of[np.maximum(client[project], 0), date_index], -1)
+    known = running & (client[project] >= 0)
+    row = np.where(known, row_of[np.maximum(client[project], 0), date_index], -1)
     kept = row >= 0
     project, day, row = project[kept], day[kept], row[kept]
     budget = projects["budget"].to_numpy(np.float64)[project]
@@ -77,9 +78,7 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
     )
     latest = reports.last(project, day)
     percent = reports.value_at("percent", latest)
-    report_day = np.where(
-        latest >= 0, reports.day[np.maximum(latest, 0)] if len(reports) else 0, start[project]
-    )
+    report_day = np.where(latest >= 0, reports.day_at(latest), start[project])
 
     billed_share = billed / budget
     gap = billed_share * 100 - percent

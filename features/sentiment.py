@@ -542,7 +542,7 @@ class SentimentScorer:
             for back in (1, 2):
                 if i - back >= clause_start:
                     boost = _DE_BOOST.get(tokens[i - back], 0.0)
-                    value += math.copysign(boost, value) if boost else 0.0
+                    value += boost * math.copysign(1.0, value)
             clause_end = next(
                 (
                     j

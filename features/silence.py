@@ -32,10 +32,8 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
     inbound = s.inbound
     since_last = inbound.days_since_last(c, t)
     n_180 = inbound.count(c, t, 180)
-    first_180 = inbound.position(c, t - 180)
     last = inbound.last(c, t)
-    safe_first = np.minimum(first_180, max(len(inbound) - 1, 0))
-    span = inbound.day[np.maximum(last, 0)] - inbound.day[safe_first] if len(inbound) else 0
+    span = inbound.day_at(last) - inbound.day_at(inbound.position(c, t - 180))
     with np.errstate(invalid="ignore", divide="ignore"):
         usual = np.where(n_180 >= 2, np.maximum(span / np.maximum(n_180 - 1, 1), 1.0), np.nan)
         ratio = since_last / usual
@@ -51,22 +49,14 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
     gaps = Events(inbound.entity, inbound.day, {"gap": _gaps(inbound)})
     inner = gaps.range_extreme("gap", np.minimum(lo + 1, hi), hi, np.maximum)
     has_any = hi > lo
-    lead = np.where(
-        has_any,
-        inbound.day[np.minimum(lo, max(len(inbound) - 1, 0))] - window_start
-        if len(inbound)
-        else 90,
-        90,
-    )
-    tail = np.where(has_any, t - inbound.day[np.maximum(hi - 1, 0)] if len(inbound) else 90, 0)
-    longest = np.fmax(np.fmax(inner, lead.astype(np.float64)), tail.astype(np.float64))
+    lead = np.where(has_any, inbound.day_at(np.where(has_any, lo, -1)) - window_start, 90.0)
+    tail = np.where(has_any, t - inbound.day_at(np.where(has_any, hi - 1, -1)), 0.0)
+    longest = np.fmax(np.fmax(inner, lead), tail)
 
     m = s.messages
     answered = m[(m["direction"] == "inbound") & (m["channel"] == "survey")]
     surveys = Events(s.code(answered["client_id"]), day_numbers(answered["sent_at"]))
-    last_day = np.where(
-        last >= 0, inbound.day[np.maximum(last, 0)] if len(inbound) else 0, -(10**6)
-    )
+    last_day = np.nan_to_num(inbound.day_at(last), nan=-(10**6)).astype(np.int64)
     outbound = s.outbound
     return {
         "days_since_inbound": since_last,

@@ -95,8 +95,15 @@ class Events:
         return np.where(same, index, -1)
 
     def days_since_last(self, entity: np.ndarray, day: np.ndarray) -> np.ndarray:
-        index = self.last(entity, day)
-        return np.where(index >= 0, day - self.day[np.maximum(index, 0)], np.nan)
+        """Days from each entity's latest event on or before ``day`` (NaN if none)."""
+        return np.asarray(day - self.day_at(self.last(entity, day)))
+
+    def day_at(self, index: np.ndarray) -> np.ndarray:
+        """Day of the events at ``index`` (NaN where the index is -1 or out of range)."""
+        valid = (index >= 0) & (index < len(self))
+        if not len(self):
+            return np.full(index.shape, np.nan)
+        return np.where(valid, self.day[np.clip(index, 0, len(self) - 1)], np.nan)
 
     def value_at(self, name: str, index: np.ndarray) -> np.ndarray:
         """Value ``name`` of the events at ``index`` (NaN where the index is -1)."""

@@ -1,0 +1,49 @@
+"""Message scores: computed once per message and kept on disk by id and text hash."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from features import message_scores
+from features.message_scores import CACHE_FILE, score_messages
+from features.simulation import Simulation
+
+
+def test_cache_is_written_then_reused(
+    tmp_path: Path, small_simulation: Simulation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundle = small_simulation.bundle
+    cold = score_messages(bundle, tmp_path)
+    assert (tmp_path / CACHE_FILE).exists()
+    assert len(cold) == len(bundle.messages)
+    assert cold["billing_question"].any()
+    assert set(cold["language"]) == {"en", "de"}
+
+    scored: list[int] = []
+    real = message_scores._score
+
+    def counting(messages: pd.DataFrame, given: pd.Series) -> pd.DataFrame:
+        scored.append(len(messages))
+        return real(messages, given)
+
+    monkeypatch.setattr(message_scores, "_score", counting)
+    warm = score_messages(bundle, tmp_path)
+    pd.testing.assert_frame_equal(cold, warm)
+    assert scored == []
+
+    edited = bundle.messages.copy()
+    edited.loc[edited.index[0], "text"] = "We dispute this invoice, the hours are wrong!"
+    again = score_messages(replace(bundle, messages=edited), tmp_path)
+    assert scored == [1]  # only the edited message is scored again
+    assert again["polarity"].iloc[0] != cold["polarity"].iloc[0]
+
+
+def test_a_damaged_cache_is_scored_again(tmp_path: Path, small_simulation: Simulation) -> None:
+    (tmp_path / CACHE_FILE).write_bytes(b"not parquet")
+    scores = score_messages(small_simulation.bundle, tmp_path)
+    assert scores["polarity"].notna().any()
+    assert pd.read_parquet(tmp_path / CACHE_FILE).shape[0] == len(scores)
