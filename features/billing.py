@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from features.snapshot import Snapshot
-from features.windows import Events, day_numbers
+from features.windows import Events
 
 SOURCES = ("messages",)
 #: A question is answered in time by any message from the firm within this many working days.
@@ -30,8 +30,8 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
     c, t = s.client, s.day
     inbound = s.inbound
     m = s.messages
-    asked = m[m["billing_question"] & (m["direction"] == "inbound")]
-    questions = Events(s.code(asked["client_id"]), day_numbers(asked["sent_at"]))
+    asked = m[m["billing_question"] & m["inbound"]]
+    questions = Events(asked["client"].to_numpy(), asked["day"].to_numpy())
     late = _late_questions(s, asked)
     total = inbound.count(c, t, 90)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -48,19 +48,18 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
 def _late_questions(s: Snapshot, asked: pd.DataFrame) -> Events:
     """One event per question not answered within the deadline, dated the day after
     the deadline: only then does the firm know it missed it."""
-    m = s.messages
-    replies = m[m["direction"] == "outbound"]
-    reply_key = _key(s.code(replies["client_id"]), replies["sent_at"])
+    replies = s.messages[~s.messages["inbound"]]
+    reply_key = _key(replies["client"].to_numpy(), replies["second"].to_numpy())
     order = np.argsort(reply_key, kind="stable")
-    reply_key, reply_day = reply_key[order], day_numbers(replies["sent_at"])[order]
-    asked_client = s.code(asked["client_id"])
-    first = np.searchsorted(reply_key, _key(asked_client, asked["sent_at"]), side="right")
+    reply_key, reply_day = reply_key[order], replies["day"].to_numpy()[order]
+    asked_client = asked["client"].to_numpy()
+    first = np.searchsorted(reply_key, _key(asked_client, asked["second"].to_numpy()), side="right")
     found = first < reply_key.size
     safe = np.where(found, first, 0)
     if reply_key.size:
         found &= (reply_key[safe] >> _SHIFT) == asked_client
     answered_day = np.where(found, reply_day[safe] if reply_key.size else 0, 10**9)
-    asked_day = day_numbers(asked["sent_at"])
+    asked_day = asked["day"].to_numpy()
     deadline = np.busday_offset(
         asked_day.astype("datetime64[D]"), ANSWER_WITHIN_WORKING_DAYS, roll="forward"
     ).astype(np.int64)
@@ -71,6 +70,5 @@ def _late_questions(s: Snapshot, asked: pd.DataFrame) -> Events:
 _SHIFT = 42  # bits for the seconds part of a (client, second) key
 
 
-def _key(client: np.ndarray, stamps: pd.Series) -> np.ndarray:
-    seconds = stamps.dt.tz_convert(None).to_numpy("datetime64[s]").astype(np.int64)
-    return np.asarray((client.astype(np.int64) << _SHIFT) + seconds + (1 << (_SHIFT - 1)))
+def _key(client: np.ndarray, second: np.ndarray) -> np.ndarray:
+    return np.asarray((client.astype(np.int64) << _SHIFT) + second + (1 << (_SHIFT - 1)))

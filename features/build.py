@@ -62,8 +62,7 @@ def build_features(
         had; features of a missing source are empty (NaN), never an error.
     """
     as_of = as_of_index(as_of_dates)
-    messages = bundle.messages.join(score_messages(bundle, cache_dir))
-    snapshot = Snapshot.build(bundle, as_of, messages)
+    snapshot = Snapshot.build(bundle, as_of, score_messages(bundle, cache_dir))
     columns: dict[str, np.ndarray] = {}
     for family in FAMILIES:
         values = family.compute(snapshot)

@@ -209,7 +209,9 @@ def _read_csv(path: Path, log: ProblemLog) -> pd.DataFrame | None:
     except pa.ArrowInvalid as exc:
         _locate_csv_problems(path, log, str(exc))
         return None
-    frame: pd.DataFrame = table.to_pandas(types_mapper={pa.string(): STRING}.get)
+    # One chunk per column: later filters and takes over a 10-million-row file are
+    # several times faster than over the reader's many small chunks.
+    frame: pd.DataFrame = table.combine_chunks().to_pandas(types_mapper={pa.string(): STRING}.get)
     return frame
 
 

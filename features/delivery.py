@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from features.snapshot import Snapshot
-from features.windows import Events, day_numbers
+from features.windows import Events, day_numbers, totals_to_date
 
 SOURCES = ("projects",)
 FEATURES = {
@@ -21,6 +21,8 @@ FEATURES = {
     "by budget",
     "time_value_share_max": "largest value of time worked to date (at billing rates) over a "
     "running project's budget",
+    "time_value_share_weighted": "value of time worked to date over budget, weighted by budget "
+    "over running projects",
     "progress_weighted": "latest reported percent complete of running projects, weighted by "
     "budget (0..100)",
     "billed_minus_progress_max": "largest gap between % of budget billed and % complete "
@@ -59,17 +61,21 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
     budget = projects["budget"].to_numpy(np.float64)[project]
 
     invoices = bundle.invoices.dropna(subset=["project_id"])
-    billed = Events(
+    billed = totals_to_date(
         s.project_code(invoices["project_id"]),
         day_numbers(invoices["issued_at"]),
-        {"amount": invoices["amount"].to_numpy()},
-    ).total("amount", project, day)
+        invoices["amount"].to_numpy(np.float64),
+        project,
+        day,
+    )
     entries = bundle.time_entries
-    worked = Events(
+    worked = totals_to_date(
         s.project_code(entries["project_id"]),
         day_numbers(entries["worked_on"]),
-        {"amount": entries["amount"].to_numpy()},
-    ).total("amount", project, day)
+        entries["amount"].to_numpy(np.float64),
+        project,
+        day,
+    )
     progress = bundle.progress
     reports = Events(
         s.project_code(progress["project_id"]),
@@ -87,6 +93,7 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
         "billed_share_max": _max(row, billed_share, n_rows),
         "billed_share_weighted": _weighted(row, billed_share, budget, n_rows),
         "time_value_share_max": _max(row, worked / budget, n_rows),
+        "time_value_share_weighted": _weighted(row, worked / budget, budget, n_rows),
         "progress_weighted": _weighted(row, percent, budget, n_rows),
         "billed_minus_progress_max": _max(row, gap, n_rows),
         "billed_minus_progress_weighted": _weighted(row, gap, budget, n_rows),
@@ -104,7 +111,7 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
             "overbilling_share",
             "overbilling_amount",
         ),
-        "time_entries": ("time_value_share_max",),
+        "time_entries": ("time_value_share_max", "time_value_share_weighted"),
         "progress": (
             "progress_weighted",
             "billed_minus_progress_max",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from features.snapshot import Snapshot
-from features.windows import Events, day_numbers
 
 SOURCES = ("messages",)
 FEATURES = {
@@ -38,12 +37,7 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
             np.nan,
         )
     m = s.messages
-    answered = m[(m["direction"] == "inbound") & m["score"].notna()]
-    surveys = Events(
-        s.code(answered["client_id"]),
-        day_numbers(answered["sent_at"]),
-        {"score": answered["score"].to_numpy()},
-    )
+    surveys = s.message_events((m["inbound"] & m["score"].notna()).to_numpy(), ("score",))
     latest = surveys.last(c, t)
     previous = surveys.last(c, t, back=2)
     return {

@@ -15,7 +15,7 @@ import pandas as pd
 
 from features.bundle import Bundle
 from features.summary import event_dates
-from features.windows import Events, day_numbers
+from features.windows import Events, codes_of, day_numbers
 
 HORIZONS = {"dispute_30d": 30, "churn_90d": 90}
 
@@ -28,21 +28,16 @@ def build_labels(bundle: Bundle, rows: pd.DataFrame | pd.Index) -> pd.DataFrame:
     """
     index = rows.index if isinstance(rows, pd.DataFrame) else rows
     client_ids = pd.Series(index.get_level_values("client_id"))
-    codes = pd.Series(np.arange(len(bundle.clients)), index=bundle.clients["client_id"].to_numpy())
-    client = client_ids.map(codes).fillna(-1).to_numpy(np.int64)
+    ids = bundle.clients["client_id"]
+    client = codes_of(client_ids, ids)
     day = day_numbers(pd.Series(index.get_level_values("as_of")))
     _, last = event_dates(bundle)
     last_day = day_numbers(pd.Series([last]))[0] if last is not None else -(10**9)
-
-    invoices = bundle.invoices
     disputes = Events(
-        pd.Series(invoices["client_id"]).map(codes).fillna(-1).to_numpy(np.int64),
-        day_numbers(invoices["disputed_at"]),
+        codes_of(bundle.invoices["client_id"], ids), day_numbers(bundle.invoices["disputed_at"])
     )
-    churn = bundle.churn
     churns = Events(
-        churn["client_id"].map(codes).fillna(-1).to_numpy(np.int64),
-        day_numbers(churn["churned_at"]),
+        codes_of(bundle.churn["client_id"], ids), day_numbers(bundle.churn["churned_at"])
     )
     out = {}
     for name, events in (("dispute_30d", disputes), ("churn_90d", churns)):

@@ -8,52 +8,55 @@ one never is.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from features.billing_questions import is_billing_question
 from features.bundle import STRING, Bundle
 from features.sentiment import SentimentScorer, detect_language
+from features.windows import codes_of
 
-CACHE_FILE = "message_scores.parquet"
-#: Bump when scoring changes, so old cached scores are not reused.
-SCORER_VERSION = "1"
+#: The scorer's version is in the name: when scoring changes, bump it, so that
+#: old cached scores are never mixed with new ones.
+SCORER_VERSION = 1
+CACHE_FILE = f"message_scores-v{SCORER_VERSION}.parquet"
 
 
-def _text_hash(texts: pd.Series, languages: pd.Series) -> pd.Series:
-    joined = (SCORER_VERSION + "\x1f" + languages.fillna("") + "\x1f" + texts.fillna("")).tolist()
-    return pd.Series(
-        [hashlib.blake2b(t.encode("utf-8"), digest_size=8).hexdigest() for t in joined],
-        index=texts.index,
-        dtype=STRING,
-    )
+def _text_hash(texts: pd.Series, languages: pd.Series) -> np.ndarray:
+    """A 64-bit hash of each (text, language), vectorised: hashing 2 million texts one
+    by one in Python would cost more than the features themselves."""
+    pairs = pd.DataFrame({"text": texts.fillna(""), "language": languages.fillna("")})
+    return pd.util.hash_pandas_object(pairs, index=False).to_numpy(np.uint64)
 
 
 def score_messages(bundle: Bundle, cache_dir: str | Path | None = None) -> pd.DataFrame:
     """One row per message of ``bundle`` (same order): ``language``, ``polarity``
     (-1..1, NaN for an empty text) and ``billing_question``."""
     messages = bundle.messages
-    given = messages["client_id"].map(bundle.clients.set_index("client_id")["language"])
-    given = given.where(given.isin(["en", "de"]))
+    language = bundle.clients["language"].to_numpy(dtype=object)
+    given = pd.Series(
+        language[codes_of(messages["client_id"], bundle.clients["client_id"])], index=messages.index
+    ).where(lambda v: v.isin(["en", "de"]))
     text_hash = _text_hash(messages["text"], given)
-    keys = pd.DataFrame({"message_id": messages["message_id"], "text_hash": text_hash})
     cached = _read_cache(cache_dir)
-    merged = keys.merge(cached, on=["message_id", "text_hash"], how="left")
+    if _same_messages(cached, messages["message_id"], text_hash):
+        merged = cached.iloc[: len(messages)].reset_index(drop=True)  # a re-run: no new text
+    else:
+        keys = pd.DataFrame({"message_id": messages["message_id"], "text_hash": text_hash})
+        merged = keys.merge(cached, on=["message_id", "text_hash"], how="left")
     missing = merged["polarity"].isna() & messages["text"].notna().to_numpy()
     missing |= merged["language"].isna()
     if missing.any():
         fresh = _score(messages.loc[missing.to_numpy()], given[missing.to_numpy()])
         merged.loc[missing, ["language", "polarity", "billing_question"]] = fresh.to_numpy()
         if cache_dir is not None:
-            _write_cache(
-                cache_dir,
-                pd.concat([cached, merged]).drop_duplicates(
-                    ["message_id", "text_hash"], keep="last"
-                ),
-            )
+            # The bundle's messages first, in its order, so the next run takes the fast path.
+            kept = pd.concat([merged, cached]).drop_duplicates(["message_id", "text_hash"])
+            _write_cache(cache_dir, kept)
     return pd.DataFrame(
         {
             "language": merged["language"].astype(STRING).to_numpy(),
@@ -64,25 +67,49 @@ def score_messages(bundle: Bundle, cache_dir: str | Path | None = None) -> pd.Da
     )
 
 
+def _same_messages(cached: pd.DataFrame, message_ids: pd.Series, text_hash: np.ndarray) -> bool:
+    """Whether the cache starts with exactly these messages, in this order, unchanged."""
+    if len(cached) < len(message_ids):
+        return False
+    head = cached.iloc[: len(message_ids)]
+    same_ids = pc.all(
+        pc.equal(
+            pa.array(head["message_id"], type=pa.string(), from_pandas=True),
+            pa.array(message_ids, type=pa.string(), from_pandas=True),
+        )
+    )
+    return bool(same_ids.as_py()) and bool(np.array_equal(head["text_hash"].to_numpy(), text_hash))
+
+
 def _score(messages: pd.DataFrame, given: pd.Series) -> pd.DataFrame:
-    texts = messages["text"].tolist()
-    texts = [t if isinstance(t, str) else None for t in texts]
+    texts = [t if isinstance(t, str) else None for t in messages["text"].tolist()]
     languages = [
         g if isinstance(g, str) else (detect_language(t) if t else "en")
         for g, t in zip(given.tolist(), texts, strict=True)
     ]
-    polarity = SentimentScorer().score_many(texts, languages)
-    polarity = np.where([t is None for t in texts], np.nan, polarity)
+    # Firms resend the same sentences ("Noted, thanks."): score each distinct one once.
+    pairs = pd.MultiIndex.from_arrays([[t or "" for t in texts], languages])
+    codes, uniques = pd.factorize(pairs)
+    unique_texts = [text or None for text, _ in uniques]
+    unique_languages = [language for _, language in uniques]
+    polarity = SentimentScorer().score_many(unique_texts, unique_languages)[codes]
+    question = is_billing_question(unique_texts, unique_languages)[codes]
+    empty = np.array([t is None for t in texts], dtype=bool)
     inbound = (messages["direction"] == "inbound").to_numpy()
-    question = is_billing_question(texts, languages) & inbound
-    return pd.DataFrame({"language": languages, "polarity": polarity, "billing_question": question})
+    return pd.DataFrame(
+        {
+            "language": languages,
+            "polarity": np.where(empty, np.nan, polarity),
+            "billing_question": question & inbound,
+        }
+    )
 
 
 def _read_cache(cache_dir: str | Path | None) -> pd.DataFrame:
     empty = pd.DataFrame(
         {
             "message_id": pd.Series(dtype=STRING),
-            "text_hash": pd.Series(dtype=STRING),
+            "text_hash": pd.Series(dtype=np.uint64),
             "language": pd.Series(dtype=STRING),
             "polarity": pd.Series(dtype="float64"),
             "billing_question": pd.Series(dtype=object),
@@ -94,7 +121,7 @@ def _read_cache(cache_dir: str | Path | None) -> pd.DataFrame:
         cached = pd.read_parquet(Path(cache_dir) / CACHE_FILE)
     except (OSError, ValueError):
         return empty  # a damaged cache is only lost time: score again
-    for column in ("message_id", "text_hash", "language"):
+    for column in ("message_id", "language"):
         cached[column] = cached[column].astype(STRING)
     return cached[list(empty.columns)]
 

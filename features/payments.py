@@ -22,8 +22,8 @@ FEATURES = {
     "days_late_mean_90d": "mean days between due date and payment of invoices paid in the "
     "last 90 days (days; negative = early)",
     "disputes_180d": "invoices the client disputed in the last 180 days (count)",
-    "latest_invoice_ratio": "latest invoice's amount over the mean of the client's invoices "
-    "issued in the last 365 days (ratio; 1 = usual)",
+    "latest_invoice_ratio": "latest invoice's amount over the mean of the client's other "
+    "invoices of the 365 days before it (ratio; 1 = usual, empty if no other)",
     "days_since_invoice": "days since the latest invoice was issued (days)",
 }
 
@@ -55,10 +55,14 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
         client[is_paid], np.maximum(due_passed, settled)[is_paid], {"amount": amount[is_paid]}
     )
     disputes = Events(client, day_numbers(invoices["disputed_at"]))
+    # Against the client's other recent invoices, so a spike does not dilute its own baseline.
     latest = issue.last(c, t)
-    usual = issue.mean("amount", c, t, 365)
+    latest_amount = issue.value_at("amount", latest)
+    latest_day = np.nan_to_num(issue.day_at(latest), nan=-(10**6)).astype(np.int64)
+    others = issue.count(c, latest_day, 366) - 1
     with np.errstate(invalid="ignore", divide="ignore"):
-        spike = issue.value_at("amount", latest) / usual
+        usual = (issue.total("amount", c, latest_day, 366) - latest_amount) / others
+        spike = np.where(others > 0, latest_amount / usual, np.nan)
     return {
         "open_invoices": (issue.count(c, t) - payment.count(c, t)).astype(np.float64),
         "open_amount": _money(issue.total("amount", c, t) - payment.total("amount", c, t)),

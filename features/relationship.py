@@ -42,15 +42,8 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
 def _new_contacts(s: Snapshot) -> Events:
     """The day each author first wrote, for authors who were not among the client's first."""
     m = s.messages
-    inbound = m[(m["direction"] == "inbound") & m["author"].notna()]
-    day = day_numbers(inbound["sent_at"])
-    client = s.code(inbound["client_id"])
-    first_seen = (
-        inbound.assign(day=day, client=client)
-        .groupby(["client", "author"], observed=True)["day"]
-        .min()
-        .reset_index()
-    )
+    inbound = m[m["inbound"] & m["author"].notna()]
+    first_seen = inbound.groupby(["client", "author"], observed=True)["day"].min().reset_index()
     client_first = first_seen.groupby("client")["day"].transform("min")
     newcomer = first_seen[first_seen["day"] > client_first]
     return Events(newcomer["client"].to_numpy(np.int64), newcomer["day"].to_numpy(np.int64))

@@ -566,7 +566,7 @@ class SentimentScorer:
 
 def sentiment_label(polarity: np.ndarray, languages: Sequence[str] | np.ndarray) -> np.ndarray:
     """negative / neutral / positive, by each language's threshold."""
-    threshold = np.array([THRESHOLDS.get(str(lang), THRESHOLDS["en"]) for lang in languages])
+    threshold = np.where(np.asarray(languages) == "de", THRESHOLDS["de"], THRESHOLDS["en"])
     return np.where(
         polarity >= threshold, "positive", np.where(polarity <= -threshold, "negative", "neutral")
     )

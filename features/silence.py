@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from features.snapshot import Snapshot
-from features.windows import Events, day_numbers
+from features.windows import Events
 
 SOURCES = ("messages",)
 FEATURES = {
@@ -54,8 +54,7 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
     longest = np.fmax(np.fmax(inner, lead), tail)
 
     m = s.messages
-    answered = m[(m["direction"] == "inbound") & (m["channel"] == "survey")]
-    surveys = Events(s.code(answered["client_id"]), day_numbers(answered["sent_at"]))
+    surveys = s.message_events((m["inbound"] & m["survey"]).to_numpy())
     last_day = np.nan_to_num(inbound.day_at(last), nan=-(10**6)).astype(np.int64)
     outbound = s.outbound
     return {

@@ -14,7 +14,7 @@ import pandas as pd
 
 from features.bundle import Bundle
 from features.sentiment import sentiment_label
-from features.windows import Events, day_numbers
+from features.windows import Events, codes_of, day_numbers
 
 
 @dataclass
@@ -22,76 +22,85 @@ class Snapshot:
     """Everything a feature family needs: the grid and the bundle's events by client.
 
     ``client`` holds integer client codes (positions in ``bundle.clients``) and
-    ``day`` the as-of day numbers, one entry per grid row.
+    ``day`` the as-of day numbers, one entry per grid row. ``messages`` is a slim,
+    numeric view of the messages (no texts), one row per message in bundle order:
+    ``client``, ``day``, ``second`` (UTC), ``inbound``, ``survey``, ``score``,
+    ``author``, ``language``, ``polarity`` and ``billing_question``.
     """
 
     bundle: Bundle
     client: np.ndarray
     day: np.ndarray
-    messages: pd.DataFrame = field(repr=False)  # bundle.messages + language, polarity, question
+    messages: pd.DataFrame = field(repr=False)
 
     @classmethod
-    def build(cls, bundle: Bundle, as_of: pd.DatetimeIndex, messages: pd.DataFrame) -> Snapshot:
+    def build(cls, bundle: Bundle, as_of: pd.DatetimeIndex, scores: pd.DataFrame) -> Snapshot:
+        """The grid at ``as_of`` with the messages' ``scores`` (see message_scores)."""
         clients = bundle.clients
         since = day_numbers(clients["client_since"])
-        churned = pd.Series(
-            day_numbers(bundle.churn["churned_at"]), index=bundle.churn["client_id"].to_numpy()
-        )
-        churned = churned.groupby(level=0).min()
-        churn_day = churned.reindex(clients["client_id"].to_numpy()).fillna(10**9).to_numpy()
+        churn_day = np.full(len(clients), 10**9, dtype=np.int64)
+        churned = codes_of(bundle.churn["client_id"], clients["client_id"])
+        known = churned >= 0
+        np.minimum.at(churn_day, churned[known], day_numbers(bundle.churn["churned_at"])[known])
         days = day_numbers(as_of)
         client = np.repeat(np.arange(len(clients)), days.size)
         day = np.tile(days, len(clients))
-        alive = (since[client] <= day) & (churn_day[client].astype(np.int64) > day)
+        alive = (since[client] <= day) & (churn_day[client] > day)
+        m = bundle.messages
+        sent = m["sent_at"].dt.tz_convert(None)
+        messages = pd.DataFrame(
+            {
+                "client": codes_of(m["client_id"], clients["client_id"]),
+                "day": day_numbers(sent),
+                "second": sent.to_numpy("datetime64[s]").astype(np.int64),
+                "inbound": (m["direction"] == "inbound").to_numpy(bool),
+                "survey": (m["channel"] == "survey").to_numpy(bool),
+                "score": m["score"].to_numpy(np.float64),
+                "author": m["author"].to_numpy(),
+                "language": scores["language"].to_numpy(),
+                "polarity": scores["polarity"].to_numpy(np.float64),
+                "billing_question": scores["billing_question"].to_numpy(bool),
+            }
+        )
         return cls(bundle=bundle, client=client[alive], day=day[alive], messages=messages)
 
-    @cached_property
-    def client_codes(self) -> pd.Series:
-        """client_id -> integer code."""
-        ids = self.bundle.clients["client_id"]
-        return pd.Series(np.arange(len(ids)), index=ids.to_numpy())
-
     def code(self, client_ids: pd.Series) -> np.ndarray:
-        """Integer codes of ``client_ids``; -1 for an id not in clients (never after validation)."""
-        return client_ids.map(self.client_codes).fillna(-1).to_numpy(np.int64)
-
-    @cached_property
-    def project_codes(self) -> pd.Series:
-        ids = self.bundle.projects["project_id"]
-        return pd.Series(np.arange(len(ids)), index=ids.to_numpy())
+        """Integer codes (positions in clients) of ``client_ids``; -1 for an unknown id."""
+        return codes_of(client_ids, self.bundle.clients["client_id"])
 
     def project_code(self, project_ids: pd.Series) -> np.ndarray:
-        return project_ids.map(self.project_codes).fillna(-1).to_numpy(np.int64)
+        """Integer codes (positions in projects) of ``project_ids``; -1 for none or unknown."""
+        return codes_of(project_ids, self.bundle.projects["project_id"])
 
-    @cached_property
-    def inbound(self) -> Events:
-        """Inbound messages (all channels) with polarity and billing-question flags."""
-        m = self.messages[self.messages["direction"] == "inbound"]
+    def message_events(self, mask: np.ndarray, values: tuple[str, ...] = ()) -> Events:
+        """Messages where ``mask`` holds, as events, with the named columns as values."""
+        m = self.messages[mask]
         return Events(
-            self.code(m["client_id"]),
-            day_numbers(m["sent_at"]),
-            {
-                "billing_question": m["billing_question"].to_numpy(np.float64),
-            },
+            m["client"].to_numpy(),
+            m["day"].to_numpy(),
+            {name: m[name].to_numpy() for name in values},
         )
 
     @cached_property
+    def inbound(self) -> Events:
+        """Inbound messages (all channels) with billing-question flags."""
+        return self.message_events(self.messages["inbound"].to_numpy(), ("billing_question",))
+
+    @cached_property
     def outbound(self) -> Events:
-        m = self.messages[self.messages["direction"] == "outbound"]
-        return Events(self.code(m["client_id"]), day_numbers(m["sent_at"]))
+        return self.message_events(~self.messages["inbound"].to_numpy())
 
     @cached_property
     def scored_inbound(self) -> Events:
         """Inbound messages that have a text, so a polarity (window min/max need no gaps)."""
-        m = self.messages[
-            (self.messages["direction"] == "inbound") & self.messages["polarity"].notna()
-        ]
-        negative = sentiment_label(m["polarity"].to_numpy(), m["language"].to_numpy())
+        m = self.messages
+        scored = m[m["inbound"] & m["polarity"].notna()]
+        negative = sentiment_label(scored["polarity"].to_numpy(), scored["language"].to_numpy())
         return Events(
-            self.code(m["client_id"]),
-            day_numbers(m["sent_at"]),
+            scored["client"].to_numpy(),
+            scored["day"].to_numpy(),
             {
-                "polarity": m["polarity"].to_numpy(),
+                "polarity": scored["polarity"].to_numpy(),
                 "negative": (negative == "negative").astype(np.float64),
             },
         )

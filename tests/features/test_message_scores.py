@@ -47,3 +47,14 @@ def test_a_damaged_cache_is_scored_again(tmp_path: Path, small_simulation: Simul
     scores = score_messages(small_simulation.bundle, tmp_path)
     assert scores["polarity"].notna().any()
     assert pd.read_parquet(tmp_path / CACHE_FILE).shape[0] == len(scores)
+
+
+def test_an_earlier_cut_of_the_bundle_gets_its_own_scores(
+    tmp_path: Path, small_simulation: Simulation
+) -> None:
+    bundle = small_simulation.bundle
+    full = score_messages(bundle, tmp_path)
+    earlier = replace(bundle, messages=bundle.messages.iloc[:1000])
+    scores = score_messages(earlier, tmp_path)
+    assert len(scores) == 1000
+    pd.testing.assert_frame_equal(scores, full.iloc[:1000])

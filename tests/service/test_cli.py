@@ -100,3 +100,38 @@ def test_settings_precedence_option_env_dotenv_default(
     result = runner.invoke(app, ["config"])
     assert "mlflow_tracking_uri = http://m:5000" in result.output
     assert f"database_url = sqlite:///{tmp_path / 'from-env' / 'risk.db'}" in result.output
+
+
+def test_features_command_writes_features_and_labels(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner.invoke(app, ["simulate", "bundle", "--clients", "15", "--months", "6"])
+    result = runner.invoke(
+        app,
+        [
+            "--home",
+            "home",
+            "features",
+            "bundle",
+            "--out",
+            "f.csv",
+            "--as-of",
+            "2025-03-03",
+            "--as-of",
+            "2025-04-07",
+            "--labels",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    import pandas as pd
+
+    frame = pd.read_csv(tmp_path / "f.csv")
+    assert {"client_id", "as_of", "billed_share_max", "dispute_30d", "churn_90d"} <= set(
+        frame.columns
+    )
+    assert set(frame["as_of"]) == {"2025-03-03", "2025-04-07"}
+    assert list((tmp_path / "home" / "cache").iterdir())  # message scores kept for next time
+    bad = runner.invoke(app, ["features", "bundle", "--out", "f.xlsx"])
+    assert bad.exit_code == 2
+    assert "--out" in bad.output
