@@ -30,6 +30,8 @@ demo: install
 	$(BIN)/risk simulate $(DEMO_DIR)/bundle --clients $(DEMO_CLIENTS) --months $(DEMO_MONTHS) --seed $(DEMO_SEED)
 	@echo "==> validating the bundle against the data contract"
 	$(BIN)/risk validate $(DEMO_DIR)/bundle
+	@echo "==> point-in-time features and labels, weekly over the last year"
+	$(BIN)/risk --home $(DEMO_DIR)/home features $(DEMO_DIR)/bundle --labels --out $(DEMO_DIR)/features.parquet --from 2025-06-30 --every 7
 
 test: install-dev
 	$(BIN)/python -m pytest

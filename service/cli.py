@@ -99,9 +99,18 @@ def features(
         list[str] | None,
         typer.Option("--as-of", help="As-of date (repeatable); default: the last event date."),
     ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="First of a series of as-of dates.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Last as-of date of the series (default: last event).")
+    ] = None,
+    every: Annotated[int, typer.Option(min=1, help="Days between as-of dates of the series.")] = 7,
     labels: Annotated[bool, typer.Option(help="Add the dispute_30d and churn_90d labels.")] = False,
 ) -> None:
     """Compute point-in-time features (and labels) for every active client."""
+    import pandas as pd
+
     from features import BundleError, build_features, build_labels, load_bundle
     from features.summary import event_dates
 
@@ -118,8 +127,15 @@ def features(
     except BundleError as exc:
         typer.echo(exc.report(), err=True)
         raise typer.Exit(1) from None
+    _, last = event_dates(loaded)
+    if start is not None:
+        try:
+            first, end = _iso_date(start), _iso_date(until) if until else None
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--from/--until") from exc
+        stop = end or (f"{last:%Y-%m-%d}" if last is not None else first)
+        dates += [f"{d:%Y-%m-%d}" for d in pd.date_range(first, stop, freq=f"{every}D")]
     if not dates:
-        _, last = event_dates(loaded)
         if last is None:
             raise typer.BadParameter("the bundle has no dated events", param_hint="--as-of")
         dates = [f"{last:%Y-%m-%d}"]

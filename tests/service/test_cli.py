@@ -135,3 +135,34 @@ def test_features_command_writes_features_and_labels(
     bad = runner.invoke(app, ["features", "bundle", "--out", "f.xlsx"])
     assert bad.exit_code == 2
     assert "--out" in bad.output
+
+
+def test_features_for_a_weekly_series(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner.invoke(app, ["simulate", "bundle", "--clients", "10", "--months", "4"])
+    result = runner.invoke(
+        app,
+        [
+            "--home",
+            "home",
+            "features",
+            "bundle",
+            "--out",
+            "f.parquet",
+            "--from",
+            "2025-02-03",
+            "--until",
+            "2025-03-03",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    import pandas as pd
+
+    dates = pd.read_parquet(tmp_path / "f.parquet").index.get_level_values("as_of").unique()
+    assert [f"{d:%Y-%m-%d}" for d in dates] == [
+        "2025-02-03",
+        "2025-02-10",
+        "2025-02-17",
+        "2025-02-24",
+        "2025-03-03",
+    ]
