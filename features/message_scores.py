@@ -22,7 +22,7 @@ from features.windows import codes_of
 
 #: The scorer's version is in the name: when scoring changes, bump it, so that
 #: old cached scores are never mixed with new ones.
-SCORER_VERSION = 1
+SCORER_VERSION = 2
 CACHE_FILE = f"message_scores-v{SCORER_VERSION}.parquet"
 
 

@@ -71,6 +71,15 @@ def main() -> None:
                 part["label"].to_numpy(),
             )
         )
+    public = pd.read_csv(ROOT / "tests" / "features" / "data" / "sentiment_dev_de_public.csv")
+    sets.append(
+        (
+            "public posts and news (DE, own, development)",
+            public["text"].tolist(),
+            "de",
+            public["label"].to_numpy(),
+        )
+    )
     for name, texts, language, truth in sets:
         began = time.perf_counter()
         polarity = scorer.score_many(texts, [language] * len(texts))
