@@ -60,14 +60,15 @@ def _late_questions(s: Snapshot, asked: pd.DataFrame) -> Events:
         found &= (reply_key[safe] >> _SHIFT) == asked_client
     answered_day = np.where(found, reply_day[safe] if reply_key.size else 0, 10**9)
     asked_day = asked["day"].to_numpy()
+    # A weekend question is treated as Friday's: its third working day is Wednesday.
     deadline = np.busday_offset(
-        asked_day.astype("datetime64[D]"), ANSWER_WITHIN_WORKING_DAYS, roll="forward"
+        asked_day.astype("datetime64[D]"), ANSWER_WITHIN_WORKING_DAYS, roll="backward"
     ).astype(np.int64)
     missed = answered_day > deadline
     return Events(asked_client[missed], deadline[missed] + 1)
 
 
-_SHIFT = 42  # bits for the seconds part of a (client, second) key
+_SHIFT = 42  # bits for the seconds part of a (client, second) key: up to 2 million clients
 
 
 def _key(client: np.ndarray, second: np.ndarray) -> np.ndarray:

@@ -29,18 +29,25 @@ FEATURES: dict[str, str] = {
 }
 
 
-def as_of_index(as_of_dates: Iterable[object] | pd.Timestamp | str) -> pd.DatetimeIndex:
-    """As-of dates as sorted, unique, tz-naive midnights (an as-of date means its whole day)."""
-    values = [as_of_dates] if isinstance(as_of_dates, (str, pd.Timestamp)) else list(as_of_dates)
-    stamps = pd.DatetimeIndex([pd.Timestamp(v) for v in values])  # type: ignore[arg-type]
-    if stamps.tz is not None:
-        stamps = stamps.tz_convert("UTC").tz_localize(None)
-    return pd.DatetimeIndex(stamps.normalize().unique().sort_values().astype("datetime64[ns]"))
+def as_of_index(as_of_dates: Iterable[object] | object) -> pd.DatetimeIndex:
+    """As-of dates as sorted, unique, tz-naive midnights (an as-of date means its whole day).
+
+    Takes one date or many, as strings, dates, datetimes or timestamps; a zoned
+    value counts by its UTC date.
+    """
+    if isinstance(as_of_dates, Iterable) and not isinstance(as_of_dates, (str, bytes)):
+        values = list(as_of_dates)
+    else:
+        values = [as_of_dates]
+    stamps = [pd.Timestamp(v) for v in values]
+    naive = [x.tz_convert("UTC").tz_localize(None) if x.tzinfo else x for x in stamps]
+    index = pd.DatetimeIndex(naive).normalize().unique().sort_values()
+    return pd.DatetimeIndex(index.astype("datetime64[ns]"))
 
 
 def build_features(
     bundle: Bundle,
-    as_of_dates: Iterable[object] | pd.Timestamp | str,
+    as_of_dates: Iterable[object] | object,
     cache_dir: str | Path | None = None,
 ) -> pd.DataFrame:
     """Features for every client that exists and has not churned, at each as-of date.
@@ -59,16 +66,21 @@ def build_features(
     pandas.DataFrame
         Indexed by (``client_id``, ``as_of``), one column per entry of
         :data:`FEATURES`. ``frame.attrs["sources"]`` says which sources the bundle
-        had; features of a missing source are empty (NaN), never an error.
+        had and ``frame.attrs["missing"]`` which files or optional columns that
+        some feature needs were absent; those features are empty (NaN), never an
+        error and never a misleading zero.
     """
     as_of = as_of_index(as_of_dates)
     snapshot = Snapshot.build(bundle, as_of, score_messages(bundle, cache_dir))
     columns: dict[str, np.ndarray] = {}
+    missing: set[str] = set()
     for family in FAMILIES:
         values = family.compute(snapshot)
-        present = all(bundle.sources[source] for source in family.SOURCES)
+        requires: dict[str, tuple[str, ...]] = getattr(family, "REQUIRES", {})
         for name in family.FEATURES:
-            columns[name] = values[name] if present else np.full(snapshot.client.size, np.nan)
+            absent = [r for r in (*family.SOURCES, *requires.get(name, ())) if not bundle.has(r)]
+            missing.update(absent)
+            columns[name] = np.full(snapshot.client.size, np.nan) if absent else values[name]
     index = pd.MultiIndex.from_arrays(
         [
             pd.Series(bundle.clients["client_id"].to_numpy()[snapshot.client], dtype=STRING),
@@ -78,4 +90,5 @@ def build_features(
     )
     frame = pd.DataFrame(columns, index=index)[list(FEATURES)]
     frame.attrs["sources"] = dict(bundle.sources)
+    frame.attrs["missing"] = sorted(missing)
     return frame

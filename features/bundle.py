@@ -43,7 +43,9 @@ class Bundle:
     """One export bundle: a typed frame per contract file.
 
     ``files`` maps each contract file to the file name it was read from
-    (``"progress.parquet"``), or to ``""`` where an optional file was absent.
+    (``"progress.parquet"``), or to ``""`` where an optional file was absent;
+    ``absent_columns`` names the optional columns a file's header lacked (they
+    are in the frame, empty, so code can rely on every contract column).
     """
 
     clients: pd.DataFrame
@@ -55,6 +57,7 @@ class Bundle:
     churn: pd.DataFrame
     files: Mapping[str, str] = field(default_factory=dict)
     path: Path | None = None
+    absent_columns: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def frame(self, name: str) -> pd.DataFrame:
         """The frame of contract file ``name`` (``"invoices"``)."""
@@ -71,6 +74,14 @@ class Bundle:
     def sources(self) -> dict[str, bool]:
         """Whether each contract file holds rows: a header-only file is a missing source."""
         return {name: len(frame) > 0 for name, frame in self.frames()}
+
+    def has(self, requirement: str) -> bool:
+        """Whether the data behind ``"invoices"`` or ``"invoices.paid_at"`` is there:
+        the file holds rows and, for a column, its header had it."""
+        name, _, column = requirement.partition(".")
+        if not self.sources[name]:
+            return False
+        return not column or column not in self.absent_columns.get(name, frozenset())
 
 
 def load_bundle(path: str | Path) -> Bundle:
@@ -92,8 +103,12 @@ def load_bundle(path: str | Path) -> Bundle:
             raw[spec.name] = found
     frames: dict[str, pd.DataFrame] = {}
     labels: dict[str, str] = {}
+    absent: dict[str, frozenset[str]] = {}
     for name, (frame, label) in raw.items():
         labels[name] = label
+        absent[name] = frozenset(
+            c.name for c in FILES[name].columns if c.optional and c.name not in frame.columns
+        )
         frames[name] = parse_frame(FILES[name], frame, label, log)
     check_bundle(frames, labels, log)
     log.raise_if_any()
@@ -101,6 +116,7 @@ def load_bundle(path: str | Path) -> Bundle:
         **{name: frames[name] for name in FILES},
         files={name: label if (folder / label).exists() else "" for name, label in labels.items()},
         path=folder,
+        absent_columns=absent,
     )
 
 

@@ -9,11 +9,26 @@ billed to date minus earned value (reported progress x budget).
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from features.snapshot import Snapshot
 from features.windows import Events, day_numbers, totals_to_date
 
 SOURCES = ("projects",)
+_BILLED = ("invoices", "invoices.project_id")
+_REPORTED = ("progress",)
+REQUIRES = {
+    "billed_share_max": _BILLED,
+    "billed_share_weighted": _BILLED,
+    "time_value_share_max": ("time_entries",),
+    "time_value_share_weighted": ("time_entries",),
+    "progress_weighted": _REPORTED,
+    "billed_minus_progress_max": _BILLED + _REPORTED,
+    "billed_minus_progress_weighted": _BILLED + _REPORTED,
+    "overbilling_share": _BILLED + _REPORTED,
+    "overbilling_amount": _BILLED + _REPORTED,
+    "progress_report_age_max": _REPORTED,
+}
 FEATURES = {
     "billed_share_max": "largest share of a running project's budget billed to date (1 = "
     "budget fully billed)",
@@ -60,14 +75,8 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
     project, day, row = project[kept], day[kept], row[kept]
     budget = projects["budget"].to_numpy(np.float64)[project]
 
-    invoices = bundle.invoices.dropna(subset=["project_id"])
-    billed = totals_to_date(
-        s.project_code(invoices["project_id"]),
-        day_numbers(invoices["issued_at"]),
-        invoices["amount"].to_numpy(np.float64),
-        project,
-        day,
-    )
+    billed_project, billed_day, billed_amount = _billed_by_project(s)
+    billed = totals_to_date(billed_project, billed_day, billed_amount, project, day)
     entries = bundle.time_entries
     worked = totals_to_date(
         s.project_code(entries["project_id"]),
@@ -102,30 +111,33 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
         "overbilling_amount": _sum(row, over, n_rows),
         "progress_report_age_max": _max(row, (day - report_day).astype(np.float64), n_rows),
     }
-    missing = {
-        "invoices": (
-            "billed_share_max",
-            "billed_share_weighted",
-            "billed_minus_progress_max",
-            "billed_minus_progress_weighted",
-            "overbilling_share",
-            "overbilling_amount",
-        ),
-        "time_entries": ("time_value_share_max", "time_value_share_weighted"),
-        "progress": (
-            "progress_weighted",
-            "billed_minus_progress_max",
-            "billed_minus_progress_weighted",
-            "overbilling_share",
-            "overbilling_amount",
-            "progress_report_age_max",
-        ),
-    }
-    for source, names in missing.items():
-        if not bundle.sources[source]:
-            for name in names:
-                out[name] = np.full(n_rows, np.nan)
     return out
+
+
+def _billed_by_project(s: Snapshot) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Invoice amounts by project and issue day. An invoice that names no project
+    (it may span several) is split over the projects of the time entries that
+    name it, by their amounts, as the contract links them; one that no entry
+    names cannot be placed and is left out."""
+    invoices = s.bundle.invoices
+    direct = invoices[invoices["project_id"].notna()]
+    spanning = invoices[invoices["project_id"].isna()]
+    entries = s.bundle.time_entries
+    linked = entries[entries["invoice_id"].isin(spanning["invoice_id"])]
+    work = linked.groupby(["invoice_id", "project_id"], observed=True)["amount"].sum()
+    share = (work / work.groupby(level="invoice_id").transform("sum")).rename("share")
+    split = share.reset_index().merge(
+        spanning[["invoice_id", "issued_at", "amount"]], on="invoice_id"
+    )
+    project_ids = pd.concat([direct["project_id"], split["project_id"]], ignore_index=True)
+    issued = pd.concat([direct["issued_at"], split["issued_at"]], ignore_index=True)
+    amount = np.concatenate(
+        [
+            direct["amount"].to_numpy(np.float64),
+            (split["amount"] * split["share"]).to_numpy(np.float64),
+        ]
+    )
+    return s.project_code(project_ids), day_numbers(issued), amount
 
 
 def _max(row: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:

@@ -7,6 +7,7 @@ import numpy as np
 from features.snapshot import Snapshot
 
 SOURCES = ("messages",)
+REQUIRES = {name: ("messages.score",) for name in ("survey_score_latest", "survey_score_change")}
 FEATURES = {
     "sentiment_mean_30d": "mean polarity of inbound messages with text, last 30 days (-1..1)",
     "sentiment_mean_90d": "mean polarity of inbound messages with text, last 90 days (-1..1)",

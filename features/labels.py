@@ -33,6 +33,11 @@ def build_labels(bundle: Bundle, rows: pd.DataFrame | pd.Index) -> pd.DataFrame:
     day = day_numbers(pd.Series(index.get_level_values("as_of")))
     _, last = event_dates(bundle)
     last_day = day_numbers(pd.Series([last]))[0] if last is not None else -(10**9)
+    # Disputes are seen only as far as the accounting export reaches, which may
+    # end before the messages do.
+    invoice_dates = bundle.invoices[["issued_at", "paid_at", "disputed_at"]].max().max()
+    last_invoice_day = day_numbers(pd.Series([invoice_dates]))[0]
+    observed_until = {"dispute_30d": min(last_day, last_invoice_day), "churn_90d": last_day}
     disputes = Events(
         codes_of(bundle.invoices["client_id"], ids), day_numbers(bundle.invoices["disputed_at"])
     )
@@ -43,7 +48,7 @@ def build_labels(bundle: Bundle, rows: pd.DataFrame | pd.Index) -> pd.DataFrame:
     for name, events in (("dispute_30d", disputes), ("churn_90d", churns)):
         horizon = HORIZONS[name]
         happened = (events.count(client, day + horizon) - events.count(client, day)) > 0
-        observed = day + horizon <= last_day
+        observed = day + horizon <= observed_until[name]
         label = np.where(happened, 1.0, np.where(observed, 0.0, np.nan))
         if len(events) == 0:
             label = np.full(day.size, np.nan)

@@ -22,7 +22,7 @@ from features.windows import codes_of
 
 #: The scorer's version is in the name: when scoring changes, bump it, so that
 #: old cached scores are never mixed with new ones.
-SCORER_VERSION = 2
+SCORER_VERSION = 3
 CACHE_FILE = f"message_scores-v{SCORER_VERSION}.parquet"
 
 
@@ -61,7 +61,10 @@ def score_messages(bundle: Bundle, cache_dir: str | Path | None = None) -> pd.Da
         {
             "language": merged["language"].astype(STRING).to_numpy(),
             "polarity": merged["polarity"].astype("float64").to_numpy(),
-            "billing_question": merged["billing_question"].astype(bool).to_numpy(),
+            # Cached per text, so the direction is applied here: a message corrected
+            # from outbound to inbound is judged by what it says.
+            "billing_question": merged["billing_question"].astype(bool).to_numpy()
+            & (messages["direction"] == "inbound").to_numpy(),
         },
         index=messages.index,
     )
@@ -95,12 +98,11 @@ def _score(messages: pd.DataFrame, given: pd.Series) -> pd.DataFrame:
     polarity = SentimentScorer().score_many(unique_texts, unique_languages)[codes]
     question = is_billing_question(unique_texts, unique_languages)[codes]
     empty = np.array([t is None for t in texts], dtype=bool)
-    inbound = (messages["direction"] == "inbound").to_numpy()
     return pd.DataFrame(
         {
             "language": languages,
             "polarity": np.where(empty, np.nan, polarity),
-            "billing_question": question & inbound,
+            "billing_question": question,
         }
     )
 

@@ -14,6 +14,15 @@ from features.snapshot import Snapshot
 from features.windows import Events, day_numbers
 
 SOURCES = ("invoices",)
+_PAID = ("invoices.paid_at",)
+REQUIRES = {
+    "open_invoices": _PAID,
+    "open_amount": _PAID,
+    "overdue_invoices": _PAID,
+    "overdue_amount": _PAID,
+    "days_late_mean_90d": _PAID,
+    "disputes_180d": ("invoices.disputed_at",),
+}
 FEATURES = {
     "open_invoices": "invoices issued and not yet paid (count)",
     "open_amount": "amount of invoices issued and not yet paid (money)",

@@ -8,6 +8,11 @@ from features.snapshot import Snapshot
 from features.windows import Events, day_numbers
 
 SOURCES = ("clients",)
+REQUIRES = {
+    "active_projects": ("projects",),
+    "budget_open": ("projects",),
+    "new_contact_30d": ("messages", "messages.author"),
+}
 FEATURES = {
     "tenure_days": "days since the relationship started (days)",
     "active_projects": "projects started and not yet closed (count)",
@@ -31,11 +36,9 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
     out = {
         "tenure_days": (t - since[c]).astype(np.float64),
         "active_projects": (started.count(c, t) - ended.count(c, t)).astype(np.float64),
-        "budget_open": started.total("budget", c, t) - ended.total("budget", c, t),
+        "budget_open": np.round(started.total("budget", c, t) - ended.total("budget", c, t), 2),
         "new_contact_30d": _new_contacts(s).count(c, t, 30).clip(0, 1).astype(np.float64),
     }
-    if not bundle.sources["messages"]:
-        out["new_contact_30d"] = np.full(c.size, np.nan)
     return out
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from features.snapshot import Snapshot
-from features.windows import Events
+from features.windows import Events, day_numbers
 
 SOURCES = ("messages",)
 FEATURES = {
@@ -44,28 +44,34 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
     # Longest gap in (t - 90, t]: gaps between consecutive messages inside the
     # window, the stretch from the window's start to its first message, and the
     # stretch from its last message to t.
-    window_start = t - 90
+    # A client of three days has had three days in which to write, not ninety.
+    since = day_numbers(s.bundle.clients["client_since"])[c]
+    window_start = np.maximum(t - 90, since - 1)  # windows are open on the left
     lo, hi = inbound.position(c, window_start), inbound.position(c, t)
     gaps = Events(inbound.entity, inbound.day, {"gap": _gaps(inbound)})
     inner = gaps.range_extreme("gap", np.minimum(lo + 1, hi), hi, np.maximum)
     has_any = hi > lo
-    lead = np.where(has_any, inbound.day_at(np.where(has_any, lo, -1)) - window_start, 90.0)
-    tail = np.where(has_any, t - inbound.day_at(np.where(has_any, hi - 1, -1)), 0.0)
+    lead = np.where(has_any, inbound.day_at(np.where(has_any, lo, -1)) - window_start, 0.0)
+    tail = np.where(has_any, t - inbound.day_at(np.where(has_any, hi - 1, -1)), t - window_start)
     longest = np.fmax(np.fmax(inner, lead), tail)
 
     m = s.messages
     surveys = s.message_events((m["inbound"] & m["survey"]).to_numpy())
-    last_day = np.nan_to_num(inbound.day_at(last), nan=-(10**6)).astype(np.int64)
+    # Firm messages after the client's latest one, to the second: a reply later
+    # the same day counts.
     outbound = s.outbound
+    last_second = inbound.value_at("second", last)
+    since_client = outbound.position_at_second(c, np.nan_to_num(last_second).astype(np.int64))
+    unanswered = outbound.position(c, t) - np.where(
+        np.isnan(last_second), outbound.position(c, t) - outbound.count(c, t), since_client
+    )
     return {
         "days_since_inbound": since_last,
         "usual_inbound_gap": usual,
         "silence_ratio": ratio,
         "longest_gap_90d": longest,
         "inbound_volume_ratio": volume,
-        "outbound_unanswered": (outbound.count(c, t) - outbound.count(c, last_day)).astype(
-            np.float64
-        ),
+        "outbound_unanswered": unanswered.astype(np.float64),
         "days_since_survey": surveys.days_since_last(c, t),
     }
 

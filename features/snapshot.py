@@ -78,7 +78,8 @@ class Snapshot:
         return Events(
             m["client"].to_numpy(),
             m["day"].to_numpy(),
-            {name: m[name].to_numpy() for name in values},
+            {name: m[name].to_numpy() for name in ("second", *values)},
+            second=m["second"].to_numpy(),
         )
 
     @cached_property
@@ -103,4 +104,5 @@ class Snapshot:
                 "polarity": scored["polarity"].to_numpy(),
                 "negative": (negative == "negative").astype(np.float64),
             },
+            second=scored["second"].to_numpy(),
         )

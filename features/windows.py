@@ -39,16 +39,31 @@ class Events:
         entity: np.ndarray,
         day: np.ndarray,
         values: Mapping[str, np.ndarray] | None = None,
+        second: np.ndarray | None = None,
     ) -> None:
+        """``second`` (UTC seconds), where given, orders events within a day, so
+        "the latest" is the latest in time, not in file order."""
         known = day > -(10**9)
         keys = entity[known].astype(np.int64) * _SPAN + _OFFSET + day[known].astype(np.int64)
-        order = np.argsort(keys, kind="stable")
+        if second is None:
+            order = np.argsort(keys, kind="stable")
+        else:
+            order = np.lexsort((second[known], keys))
         self.keys = keys[order]
         self.entity = entity[known][order]
         self.day = day[known][order].astype(np.int64)
         self.values = {name: np.asarray(v)[known][order] for name, v in (values or {}).items()}
         self._cumsums: dict[str, np.ndarray] = {}
         self._tables: dict[tuple[str, str], list[np.ndarray]] = {}
+
+    def position_at_second(self, entity: np.ndarray, second: np.ndarray) -> np.ndarray:
+        """Like :meth:`position`, to the second (UTC seconds, for events built with
+        ``second`` and a ``"second"`` value)."""
+        shift = 42  # up to 2 million entities
+        if "_second_keys" not in self.__dict__:
+            self._second_keys = (self.entity.astype(np.int64) << shift) + self.values["second"]
+        keys = (entity.astype(np.int64) << shift) + second.astype(np.int64)
+        return np.asarray(np.searchsorted(self._second_keys, keys, side="right"))
 
     def __len__(self) -> int:
         return int(self.keys.size)

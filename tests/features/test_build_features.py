@@ -153,10 +153,12 @@ def test_known_values_at_three_dates(tiny_features: pd.DataFrame) -> None:
 
 
 def test_labels_follow_the_contract(tiny: Bundle) -> None:
-    rows = build_features(tiny, ["2025-04-25", "2025-05-31"])
+    rows = build_features(tiny, ["2025-04-10", "2025-04-25", "2025-05-31"])
     labels = build_labels(tiny, rows)
     assert labels.loc[("A", pd.Timestamp("2025-04-25")), "dispute_30d"] == 1  # 20 May
-    assert labels.loc[("A", pd.Timestamp("2025-05-31")), "dispute_30d"] == 0
+    assert labels.loc[("A", pd.Timestamp("2025-04-10")), "dispute_30d"] == 0
+    # The invoices end on 20 May, so a window to 30 June is not seen: unknown, not 0.
+    assert np.isnan(labels.loc[("A", pd.Timestamp("2025-05-31")), "dispute_30d"])
     assert labels.loc[("B", pd.Timestamp("2025-05-31")), "churn_90d"] == 1  # 15 July
     # The data end on 15 July, so A's 90 days from 31 May are not fully observed.
     assert np.isnan(labels.loc[("A", pd.Timestamp("2025-05-31")), "churn_90d"])
@@ -333,3 +335,123 @@ def test_a_date_alone_equals_the_same_date_in_a_batch(small_simulation: Simulati
         pd.testing.assert_frame_equal(
             alone, batch.xs(day, level="as_of", drop_level=False), check_exact=False, rtol=1e-9
         )
+
+
+# --- what the data lacks is missing, never a misleading zero ------------------------------
+
+
+def test_optional_columns_the_export_lacks_give_missing_features(tmp_path: Path) -> None:
+    files = dict(TINY)
+    files["invoices.csv"] = (
+        "invoice_id,client_id,issued_at,due_at,amount\n"
+        "I1,A,2025-02-01,2025-03-03,3000\nI2,A,2025-04-01,2025-05-01,3000\n"
+        "I3,B,2025-03-01,2025-03-15,6000\n"
+    )
+    files["messages.csv"] = (
+        "\n".join(
+            ",".join(line.split(",")[:6]) if i == 0 else line
+            for i, line in enumerate(TINY["messages.csv"].splitlines())
+        ).replace(",author,score", "")
+        + "\n"
+    )
+    bundle = load_bundle(
+        write(
+            tmp_path / "lean",
+            {
+                **files,
+                "messages.csv": (
+                    "message_id,client_id,sent_at,channel,direction,text\n"
+                    "M1,A,2025-01-10T09:00:00Z,email,inbound,Great work!\n"
+                ),
+            },
+        )
+    )
+    frame = build_features(bundle, AS_OF)
+    for name in (
+        "open_invoices",
+        "overdue_amount",
+        "days_late_mean_90d",
+        "disputes_180d",
+        "billed_share_max",
+        "overbilling_amount",
+        "survey_score_latest",
+        "new_contact_30d",
+    ):
+        assert frame[name].isna().all(), name
+    assert {
+        "invoices.paid_at",
+        "invoices.project_id",
+        "invoices.disputed_at",
+        "messages.author",
+        "messages.score",
+    } <= set(frame.attrs["missing"])
+    assert frame["days_since_invoice"].notna().any()
+    assert frame["time_value_share_max"].notna().any()
+    assert build_labels(bundle, frame)["dispute_30d"].isna().all()
+
+
+def test_no_projects_means_no_project_counts(tiny: Bundle) -> None:
+    empty = replace(
+        tiny,
+        projects=tiny.projects.iloc[:0],
+        progress=tiny.progress.iloc[:0],
+        time_entries=tiny.time_entries.iloc[:0],
+    )
+    frame = build_features(empty, AS_OF)
+    assert frame["active_projects"].isna().all()
+    assert frame["budget_open"].isna().all()
+    assert frame["tenure_days"].notna().all()
+
+
+def test_an_invoice_spanning_projects_is_split_by_the_entries_it_billed(tmp_path: Path) -> None:
+    files = dict(TINY)
+    files["invoices.csv"] = TINY["invoices.csv"] + "I4,A,,2025-03-20,2025-04-20,1000,,\n"
+    files["time_entries.csv"] = (
+        "entry_id,project_id,worked_on,hours,billable,amount,invoice_id\n"
+        "E1,P1,2025-01-15,8,true,1000,\nE2,P1,2025-03-15,16,true,2000,I4\n"
+        "E3,P2,2025-02-15,40,true,5000,\n"
+    )
+    frame = build_features(load_bundle(write(tmp_path / "span", files)), AS_OF)
+    assert at(frame, "A", "2025-03-31")["billed_share_max"] == pytest.approx(0.4)
+
+
+def test_a_reply_later_the_same_day_answers(tiny: Bundle) -> None:
+    replied = with_rows(
+        tiny,
+        "messages",
+        [
+            message("X1", "2025-05-31T15:00:00", "Thanks, we'll look into it.", "outbound"),
+            message("X2", "2025-05-31T11:00:00", "Noted.", "outbound"),
+        ],
+    )
+    row = at(build_features(replied, AS_OF), "A", "2025-05-31")
+    # The client's latest message is the survey at 12:00; only the 15:00 reply follows it.
+    assert row["outbound_unanswered"] == 1
+
+
+def test_a_weekend_question_has_until_wednesday(tiny: Bundle) -> None:
+    """Saturday 10 May: the third working day is Wednesday 14 May."""
+
+    def unanswered(reply_day: str) -> float:
+        asked = with_rows(
+            tiny,
+            "messages",
+            [
+                message("X1", "2025-05-10T09:00:00", "Why were we charged for 40 hours in April?"),
+                message("X2", f"{reply_day}T09:00:00", "Here is the breakdown.", "outbound"),
+            ],
+        )
+        value: float = at(build_features(asked, AS_OF), "A", "2025-05-31")[
+            "billing_questions_unanswered_90d"
+        ]
+        return value
+
+    assert unanswered("2025-05-15") == unanswered("2025-05-14") + 1
+
+
+def test_disputes_are_unknown_past_the_end_of_the_accounting_export(tiny: Bundle) -> None:
+    # Messages run to 2025-08-31, invoices end in May: a June window is not seen.
+    late = with_rows(tiny, "messages", [message("X1", "2025-08-31T09:00:00", "Hello")])
+    labels = build_labels(late, build_features(late, ["2025-06-10"]))
+    assert labels["dispute_30d"].isna().all()
+    assert labels["churn_90d"].notna().any()

@@ -58,3 +58,17 @@ def test_an_earlier_cut_of_the_bundle_gets_its_own_scores(
     scores = score_messages(earlier, tmp_path)
     assert len(scores) == 1000
     pd.testing.assert_frame_equal(scores, full.iloc[:1000])
+
+
+def test_a_message_corrected_to_inbound_is_judged_by_its_words(
+    tmp_path: Path, small_simulation: Simulation
+) -> None:
+    bundle = small_simulation.bundle
+    messages = bundle.messages.copy()
+    first = messages.index[0]
+    messages.loc[first, ["text", "direction"]] = ["Why were we charged 40 hours?", "outbound"]
+    assert not score_messages(replace(bundle, messages=messages), tmp_path)[
+        "billing_question"
+    ].iloc[0]
+    messages.loc[first, "direction"] = "inbound"
+    assert score_messages(replace(bundle, messages=messages), tmp_path)["billing_question"].iloc[0]
