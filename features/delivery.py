@@ -122,6 +122,12 @@ def _billed_by_project(s: Snapshot) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     invoices = s.bundle.invoices
     direct = invoices[invoices["project_id"].notna()]
     spanning = invoices[invoices["project_id"].isna()]
+    if spanning.empty:  # the usual export: every invoice names its project
+        return (
+            s.project_code(direct["project_id"]),
+            day_numbers(direct["issued_at"]),
+            direct["amount"].to_numpy(np.float64),
+        )
     entries = s.bundle.time_entries
     linked = entries[entries["invoice_id"].isin(spanning["invoice_id"])]
     work = linked.groupby(["invoice_id", "project_id"], observed=True)["amount"].sum()

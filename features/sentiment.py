@@ -516,9 +516,7 @@ class SentimentScorer:
     """Scores message texts from -1 (hostile) to 1 (delighted); 0 where no word carries mood."""
 
     def __init__(self) -> None:
-        from vaderSentiment.vaderSentiment import (  # type: ignore[import-untyped]
-            SentimentIntensityAnalyzer,
-        )
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
         self._vader = SentimentIntensityAnalyzer()
         self._vader.lexicon.update(_EN_DOMAIN)

@@ -1,0 +1,115 @@
+"""Training sets, the scorecard, the evaluation and the models on a simulated firm."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from features.simulation import Simulation
+from models.dataset import TrainingSet, holdout_start, out_of_time_split, training_set, weekly_as_of
+from models.evaluate import compare, lead_times, top_share_flags
+from models.scorecard import scorecard
+from models.train import fit
+
+
+@pytest.fixture(scope="module")
+def data(causal_simulation: Simulation) -> TrainingSet:
+    bundle = causal_simulation.bundle
+    return training_set(bundle, weekly_as_of(bundle))
+
+
+def test_weekly_dates_and_labels(data: TrainingSet) -> None:
+    dates = data.as_of.unique()
+    assert (np.diff(dates.values).astype("timedelta64[D]") == np.timedelta64(7, "D")).all()
+    assert set(data.labels.columns) == {"dispute_30d", "churn_90d"}
+    # Late dates cannot know that a client did *not* churn: never 0 there, only 1 or unknown.
+    last = dates.max()
+    late = data.labels.loc[data.as_of > last - pd.Timedelta(days=80), "churn_90d"]
+    assert (late != 0).all()
+    assert late.isna().any()
+
+
+def test_the_split_purges_label_windows_that_reach_the_test_period(data: TrainingSet) -> None:
+    test_from = holdout_start(data.as_of)
+    train, test = out_of_time_split(data.as_of, test_from, 30)
+    assert not (train & test).any()
+    assert (data.as_of[train] + pd.Timedelta(days=30) < test_from).all()
+    assert (data.as_of[test] >= test_from).all()
+    gap = test_from - data.as_of[train].max()
+    assert gap > pd.Timedelta(days=30)
+
+
+def test_scorecard_ranks_within_each_date() -> None:
+    index = pd.MultiIndex.from_product(
+        [["a", "b", "c"], pd.to_datetime(["2025-01-01"])], names=["client_id", "as_of"]
+    )
+    features = pd.DataFrame(
+        {
+            "days_since_inbound": [1.0, 40.0, np.nan],
+            "survey_score_latest": [9.0, 5.0, np.nan],
+            "overdue_invoices": [0.0, 2.0, 1.0],
+            "billed_minus_progress_max": [-5.0, 30.0, np.nan],
+            "disputes_180d": [0.0, 1.0, 0.0],
+        },
+        index=index,
+    )
+    score = scorecard(features)
+    assert score.idxmax() == ("b", pd.Timestamp("2025-01-01"))
+    assert score.idxmin() == ("a", pd.Timestamp("2025-01-01"))
+
+
+def test_top_share_and_lead_time() -> None:
+    dates = pd.date_range("2025-01-06", periods=4, freq="7D")
+    index = pd.MultiIndex.from_product(
+        [[f"c{i}" for i in range(10)], dates], names=["client_id", "as_of"]
+    )
+    scores = pd.Series(0.0, index=index)
+    scores.loc[("c3", dates[1])] = 1.0  # c3 enters the top 10% on the second date
+    scores.loc[("c3", dates[2])] = 1.0
+    flags = top_share_flags(scores)
+    assert flags.groupby(level="as_of").sum().tolist() == [1, 1, 1, 1]
+    events = pd.DataFrame(
+        {"client_id": ["c3", "c5"], "day": [dates[3] + pd.Timedelta(days=1), dates[3]]}
+    )
+    lead = lead_times(flags, events, 30)
+    assert lead.iloc[0] == 15  # flagged on dates[1], the event 15 days later
+    assert np.isnan(lead.iloc[1])
+
+
+@pytest.mark.parametrize(("target", "horizon"), [("dispute_30d", 30), ("churn_90d", 90)])
+def test_the_model_beats_the_scorecard_out_of_time(
+    data: TrainingSet, causal_simulation: Simulation, target: str, horizon: int
+) -> None:
+    test_from = holdout_start(data.as_of, 0.3)
+    train, test = out_of_time_split(data.as_of, test_from, horizon)
+    model = fit(data.rows(train), target, "gbm", horizon)
+    baseline = fit(data.rows(train), target, "logistic", horizon)
+    held = data.rows(test)
+    bundle = causal_simulation.bundle
+    if target == "dispute_30d":
+        events = bundle.invoices.dropna(subset=["disputed_at"]).rename(
+            columns={"disputed_at": "day"}
+        )[["client_id", "day"]]
+    else:
+        events = bundle.churn.rename(columns={"churned_at": "day"})[["client_id", "day"]]
+    table = compare(
+        {
+            "model": (
+                pd.Series(model.predict_proba(held.features), index=held.features.index),
+                True,
+            ),
+            "logistic": (
+                pd.Series(baseline.predict_proba(held.features), index=held.features.index),
+                True,
+            ),
+            "scorecard": (scorecard(held.features), False),
+        },
+        held.labels[target],
+        events,
+        horizon,
+    )
+    assert table.loc["model", "pr_auc"] > table.loc["scorecard", "pr_auc"]
+    assert table.loc["model", "roc_auc"] > 0.7
+    assert 0 < table.loc["model", "brier"] < 0.2
+    assert table.loc["model", "events"] > 0
