@@ -32,6 +32,8 @@ demo: install
 	$(BIN)/risk validate $(DEMO_DIR)/bundle
 	@echo "==> point-in-time features and labels, weekly over the last year"
 	$(BIN)/risk --home $(DEMO_DIR)/home features $(DEMO_DIR)/bundle --labels --out $(DEMO_DIR)/features.parquet --from 2025-06-30 --every 7
+	@echo "==> training the dispute and churn models; registering champions in MLflow"
+	$(BIN)/risk --home $(DEMO_DIR)/home train $(DEMO_DIR)/bundle
 
 test: install-dev
 	$(BIN)/python -m pytest

@@ -159,6 +159,129 @@ def features(
     )
 
 
+def _load_or_exit(bundle: Path) -> object:
+    from features import BundleError, load_bundle
+
+    try:
+        return load_bundle(bundle)
+    except BundleError as exc:
+        typer.echo(exc.report(), err=True)
+        raise typer.Exit(1) from None
+
+
+def _show(table: object) -> str:
+    import pandas as pd
+
+    assert isinstance(table, pd.DataFrame)
+    shown = table.drop(columns=["rows"]).copy()
+    return shown.to_string(float_format=lambda v: f"{v:.3f}")
+
+
+@app.command()
+def train(
+    ctx: typer.Context,
+    bundle: Annotated[Path, typer.Argument(help="Folder holding the export bundle.")],
+    until: Annotated[
+        str | None, typer.Option(help="Last as-of date to learn from (default: last event).")
+    ] = None,
+) -> None:
+    """Train, evaluate and register the dispute and churn models in MLflow."""
+    from features.bundle import Bundle
+    from models.retrain import retrain
+
+    if until is not None:
+        try:
+            until = _iso_date(until)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--until") from exc
+    loaded = _load_or_exit(bundle)
+    assert isinstance(loaded, Bundle)
+    settings = settings_from(ctx)
+    began = time.perf_counter()
+    results = retrain(
+        loaded,
+        settings.mlflow_tracking_uri,
+        until=until,
+        cache_dir=settings.home / "cache",
+        say=lambda m: typer.echo(m, err=True),
+    )
+    for result in results:
+        typer.echo(f"\n{result.target}: {result.decision}")
+        if result.table is not None:
+            typer.echo(_show(result.table))
+    typer.echo(
+        f"\ntrained in {time.perf_counter() - began:.0f}s; tracking at "
+        f"{settings.mlflow_tracking_uri}",
+        err=True,
+    )
+
+
+@app.command()
+def promote(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="billing-risk-dispute or billing-risk-churn.")],
+    version: Annotated[str, typer.Argument(help="The registered version to make champion.")],
+    reason: Annotated[str, typer.Option(help="Why (kept with the version).")],
+) -> None:
+    """Make a registered model version the @champion by hand, recording who and why."""
+    from models.registry import promote as move_alias
+
+    try:
+        by = move_alias(settings_from(ctx).mlflow_tracking_uri, name, version, reason)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{name} v{version} is @champion (by {by}: {reason})")
+
+
+@app.command()
+def backtest(
+    ctx: typer.Context,
+    bundle: Annotated[Path, typer.Argument(help="Folder holding the export bundle.")],
+    train_until: Annotated[str, typer.Option(help="Learn only from labels known by this date.")],
+    start: Annotated[str, typer.Option("--from", help="First scoring date.")],
+    until: Annotated[str, typer.Option(help="Last scoring date (weekly from --from).")],
+    out: Annotated[Path, typer.Option(help="CSV: client_id,as_of,dispute_risk,churn_risk.")],
+) -> None:
+    """Train as of a past date, score every client weekly after it, compare with baselines."""
+    from features.bundle import Bundle
+    from models.backtest import backtest as run_backtest
+
+    dates = {}
+    for hint, value in (("--train-until", train_until), ("--from", start), ("--until", until)):
+        try:
+            dates[hint] = _iso_date(value)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint=hint) from exc
+    loaded = _load_or_exit(bundle)
+    assert isinstance(loaded, Bundle)
+    settings = settings_from(ctx)
+    began = time.perf_counter()
+    try:
+        result = run_backtest(
+            loaded,
+            dates["--train-until"],
+            dates["--from"],
+            dates["--until"],
+            tracking_uri=settings.mlflow_tracking_uri,
+            cache_dir=settings.home / "cache",
+            say=lambda m: typer.echo(m, err=True),
+        )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--from/--until") from exc
+    out.parent.mkdir(parents=True, exist_ok=True)
+    result.scores.to_csv(out, index=False)
+    for note in result.notes:
+        typer.echo(note, err=True)
+    for target, table in result.tables.items():
+        typer.echo(f"\n{target}")
+        typer.echo(_show(table))
+    typer.echo(
+        f"\nwrote {out} ({len(result.scores):,} rows) in {time.perf_counter() - began:.0f}s",
+        err=True,
+    )
+
+
 @app.command()
 def config(ctx: typer.Context) -> None:
     """Print the effective settings (option > environment > .env > default)."""

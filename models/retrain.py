@@ -1,0 +1,251 @@
+"""``risk train``: build the training set, fit, evaluate against the baselines on an
+out-of-time holdout, log everything to MLflow, register, and crown a champion
+only when it beats the current one on the same holdout."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from features.bundle import Bundle
+from features.labels import HORIZONS
+from models import registry
+from models.dataset import TrainingSet, holdout_start, out_of_time_split, training_set, weekly_as_of
+from models.evaluate import compare, lead_times, top_share_flags
+from models.scorecard import scorecard
+from models.train import FEATURE_COLUMNS, GBM_PARAMS, FittedModel, fit
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    """What training did for one target."""
+
+    target: str
+    table: pd.DataFrame | None = None
+    version: str | None = None
+    champion: bool = False
+    decision: str = ""
+
+
+def events_for(bundle: Bundle, target: str) -> pd.DataFrame:
+    """The dated events behind ``target``: disputes or churn, as ``client_id``, ``day``."""
+    if target == "dispute_30d":
+        rows = bundle.invoices.dropna(subset=["disputed_at"])
+        return pd.DataFrame({"client_id": rows["client_id"], "day": rows["disputed_at"]})
+    return pd.DataFrame({"client_id": bundle.churn["client_id"], "day": bundle.churn["churned_at"]})
+
+
+def fingerprint(bundle: Bundle) -> str:
+    """A hash of the bundle's contents, so a run says exactly what it learned from."""
+    digest = hashlib.sha256()
+    for name, frame in bundle.frames():
+        digest.update(name.encode())
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+def missing_labels_reason(labels: pd.Series, target: str) -> str | None:
+    known = labels.dropna()
+    if known.empty:
+        source = "disputed_at in invoices" if target == "dispute_30d" else "rows in churn.csv"
+        return f"no {target} labels: the bundle has no {source}"
+    if known.nunique() < 2:
+        return f"no {target} labels of both kinds in the training period"
+    return None
+
+
+def retrain(
+    bundle: Bundle,
+    tracking_uri: str,
+    until: str | None = None,
+    cache_dir: str | Path | None = None,
+    say: Callable[[str], None] = print,
+) -> list[TargetResult]:
+    """Train, evaluate, log and register a model per target; see the module docstring."""
+    say("building weekly point-in-time features...")
+    data = training_set(bundle, weekly_as_of(bundle, until=until), cache_dir=cache_dir)
+    client = registry.connect(tracking_uri)
+    import mlflow
+
+    results = []
+    for target, horizon in HORIZONS.items():
+        reason = missing_labels_reason(data.labels[target], target)
+        if reason:
+            say(f"{target}: skipped, {reason}")
+            results.append(TargetResult(target, decision=f"skipped: {reason}"))
+            continue
+        test_from = holdout_start(data.as_of)
+        train_rows, test_rows = out_of_time_split(data.as_of, test_from, horizon)
+        say(
+            f"{target}: fitting on {int(train_rows.sum()):,} rows, holdout from "
+            f"{test_from:%Y-%m-%d} ({int(test_rows.sum()):,} rows)..."
+        )
+        model = fit(data.rows(train_rows), target, "gbm", horizon)
+        logistic = fit(data.rows(train_rows), target, "logistic", horizon)
+        held = data.rows(test_rows)
+        events = events_for(bundle, target)
+        table = _compare(model, logistic, held, target, events, horizon)
+        with mlflow.start_run(run_name=f"train {target}"):
+            mlflow.log_params(
+                {
+                    "target": target,
+                    "kind": "gbm",
+                    "horizon_days": horizon,
+                    "calibrated": model.calibrated,
+                    **GBM_PARAMS,
+                }
+            )
+            mlflow.log_metrics(_flat(table))
+            mlflow.set_tags(
+                {
+                    "bundle_fingerprint": fingerprint(bundle),
+                    "as_of_from": f"{data.as_of.min():%Y-%m-%d}",
+                    "as_of_until": f"{data.as_of.max():%Y-%m-%d}",
+                    "holdout_from": f"{test_from:%Y-%m-%d}",
+                    "missing_sources": ",".join(data.missing) or "none",
+                }
+            )
+            _log_plots(model, held, target, events, horizon)
+            version = registry.log_model(
+                model.estimator, held.features[FEATURE_COLUMNS].head(5), target, register=True
+            )
+        assert version is not None
+        crowned, decision = _decide(client, target, version, table, held, events, horizon)
+        say(f"{target}: version {version} {decision}")
+        results.append(TargetResult(target, table, version, crowned, decision))
+    return results
+
+
+def _compare(
+    model: FittedModel,
+    logistic: FittedModel,
+    held: TrainingSet,
+    target: str,
+    events: pd.DataFrame,
+    horizon: int,
+) -> pd.DataFrame:
+    index = held.features.index
+    return compare(
+        {
+            "model": (pd.Series(model.predict_proba(held.features), index=index), True),
+            "logistic": (pd.Series(logistic.predict_proba(held.features), index=index), True),
+            "scorecard": (scorecard(held.features), False),
+        },
+        held.labels[target],
+        events,
+        horizon,
+    )
+
+
+def metric(table: pd.DataFrame, row: str, column: str) -> float:
+    """One number of a comparison table."""
+    return float(table[column].to_numpy(np.float64)[table.index.get_loc(row)])
+
+
+def _flat(table: pd.DataFrame) -> dict[str, float]:
+    return {
+        f"{row}_{column}": float(value)
+        for row, values in table.iterrows()
+        for column, value in values.items()
+        if np.isfinite(value)
+    }
+
+
+def _decide(
+    client: object,
+    target: str,
+    version: str,
+    table: pd.DataFrame,
+    held: TrainingSet,
+    events: pd.DataFrame,
+    horizon: int,
+) -> tuple[bool, str]:
+    current = registry.champion(client, target)
+    new_score = metric(table, "model", "pr_auc")
+    if current is None:
+        registry.crown(client, target, version, "first model", "risk train")
+        return True, f"is @champion (the first; PR-AUC {new_score:.3f})"
+    old = registry.load(target, current.version)
+    old_scores = pd.Series(
+        old.predict_proba(held.features[FEATURE_COLUMNS])[:, 1], index=held.features.index
+    )
+    old_table = compare({"champion": (old_scores, True)}, held.labels[target], events, horizon)
+    old_score = metric(old_table, "champion", "pr_auc")
+    if new_score > old_score:
+        registry.crown(
+            client,
+            target,
+            version,
+            f"PR-AUC {new_score:.3f} > {old_score:.3f} (v{current.version}) on the same holdout",
+            "risk train",
+        )
+        return (
+            True,
+            f"is @champion: PR-AUC {new_score:.3f} beats v{current.version}'s {old_score:.3f}",
+        )
+    reason = f"PR-AUC {new_score:.3f} does not beat v{current.version}'s {old_score:.3f}"
+    registry.mark_challenger(client, target, version, reason)
+    return False, f"is a challenger: {reason}"
+
+
+def _log_plots(
+    model: FittedModel, held: TrainingSet, target: str, events: pd.DataFrame, horizon: int
+) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import mlflow
+    from sklearn.calibration import calibration_curve
+    from sklearn.inspection import permutation_importance
+    from sklearn.metrics import precision_recall_curve, roc_curve
+
+    known = held.labels[target].notna().to_numpy()
+    y = held.labels[target][known].astype(int).to_numpy()
+    proba = model.predict_proba(held.features)
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
+    fpr, tpr, _ = roc_curve(y, proba[known])
+    axes[0].plot(fpr, tpr)
+    axes[0].plot([0, 1], [0, 1], "--", color="grey")
+    axes[0].set(
+        title=f"{target}: ROC (holdout)", xlabel="false positive rate", ylabel="true positive rate"
+    )
+    precision, recall, _ = precision_recall_curve(y, proba[known])
+    axes[1].plot(recall, precision)
+    axes[1].set(title="precision-recall", xlabel="recall", ylabel="precision")
+    observed, predicted = calibration_curve(y, proba[known], n_bins=10, strategy="quantile")
+    axes[2].plot(predicted, observed, "o-")
+    axes[2].plot([0, 1], [0, 1], "--", color="grey")
+    axes[2].set(title="reliability", xlabel="predicted probability", ylabel="observed rate")
+    mlflow.log_figure(fig, "plots/roc_pr_calibration.png")
+    plt.close(fig)
+
+    flags = top_share_flags(pd.Series(proba, index=held.features.index))
+    lead = lead_times(flags, events, horizon).dropna()
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.hist(lead, bins=range(0, horizon + 8, 7))
+    ax.set(title=f"{target}: days of warning before each event", xlabel="days", ylabel="events")
+    mlflow.log_figure(fig, "plots/lead_time.png")
+    plt.close(fig)
+
+    sample = np.flatnonzero(known)[:: max(int(known.sum() // 4000), 1)]
+    importance = permutation_importance(
+        model.estimator,
+        held.features.iloc[sample][FEATURE_COLUMNS],
+        held.labels[target].iloc[sample].astype(int),
+        scoring="average_precision",
+        n_repeats=3,
+        random_state=0,
+    )
+    order = np.argsort(importance.importances_mean)[-15:]
+    fig, ax = plt.subplots(figsize=(7, 6))
+    ax.barh(np.array(FEATURE_COLUMNS)[order], importance.importances_mean[order])
+    ax.set(title=f"{target}: permutation importance (PR-AUC, holdout)")
+    fig.tight_layout()
+    mlflow.log_figure(fig, "plots/feature_importance.png")
+    plt.close(fig)
