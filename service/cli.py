@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
 from risk.settings import Settings
+
+if TYPE_CHECKING:
+    from features.bundle import Bundle
 
 app = typer.Typer(
     name="risk",
@@ -77,14 +80,9 @@ def validate(
     bundle: Annotated[Path, typer.Argument(help="Folder holding the export bundle.")],
 ) -> None:
     """Check a bundle against the data contract; list every problem or summarise it."""
-    from features import BundleError, load_bundle
     from features.summary import summarize
 
-    try:
-        loaded = load_bundle(bundle)
-    except BundleError as exc:
-        typer.echo(exc.report(), err=True)
-        raise typer.Exit(1) from None
+    loaded = _load_or_exit(bundle)
     typer.echo(f"{bundle}: valid export bundle")
     for line in summarize(loaded).lines():
         typer.echo(f"  {line}")
@@ -111,7 +109,7 @@ def features(
     """Compute point-in-time features (and labels) for every active client."""
     import pandas as pd
 
-    from features import BundleError, build_features, build_labels, load_bundle
+    from features import build_features, build_labels
     from features.summary import event_dates
 
     if out.suffix not in (".csv", ".parquet"):
@@ -122,11 +120,7 @@ def features(
             dates.append(_iso_date(value))
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--as-of") from exc
-    try:
-        loaded = load_bundle(bundle)
-    except BundleError as exc:
-        typer.echo(exc.report(), err=True)
-        raise typer.Exit(1) from None
+    loaded = _load_or_exit(bundle)
     _, last = event_dates(loaded)
     if start is not None:
         try:
@@ -159,7 +153,8 @@ def features(
     )
 
 
-def _load_or_exit(bundle: Path) -> object:
+def _load_or_exit(bundle: Path) -> Bundle:
+    """The loaded bundle, or its problems on stderr and exit status 1."""
     from features import BundleError, load_bundle
 
     try:
@@ -186,7 +181,6 @@ def train(
     ] = None,
 ) -> None:
     """Train, evaluate and register the dispute and churn models in MLflow."""
-    from features.bundle import Bundle
     from models.retrain import retrain
 
     if until is not None:
@@ -195,7 +189,6 @@ def train(
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--until") from exc
     loaded = _load_or_exit(bundle)
-    assert isinstance(loaded, Bundle)
     settings = settings_from(ctx)
     began = time.perf_counter()
     results = retrain(
@@ -244,7 +237,6 @@ def backtest(
     out: Annotated[Path, typer.Option(help="CSV: client_id,as_of,dispute_risk,churn_risk.")],
 ) -> None:
     """Train as of a past date, score every client weekly after it, compare with baselines."""
-    from features.bundle import Bundle
     from models.backtest import backtest as run_backtest
 
     dates = {}
@@ -254,7 +246,6 @@ def backtest(
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint=hint) from exc
     loaded = _load_or_exit(bundle)
-    assert isinstance(loaded, Bundle)
     settings = settings_from(ctx)
     began = time.perf_counter()
     try:
