@@ -6,7 +6,10 @@ answers at once.
 
 from __future__ import annotations
 
+import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -164,6 +167,29 @@ def _load_or_exit(bundle: Path) -> Bundle:
         raise typer.Exit(1) from None
 
 
+@contextmanager
+def _steps() -> Iterator[Callable[[str], None]]:
+    """Report the steps of a long command: a live spinner with the elapsed time on
+    a terminal, one line per step otherwise (CI logs, pipes)."""
+    if not sys.stderr.isatty():
+        yield lambda message: typer.echo(message, err=True)
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
+    ) as progress:
+        task = progress.add_task("starting...", total=None)
+
+        def say(message: str) -> None:
+            progress.console.print(message)
+            progress.update(task, description=message)
+
+        yield say
+
+
 def _show(table: object) -> str:
     import pandas as pd
 
@@ -191,13 +217,14 @@ def train(
     loaded = _load_or_exit(bundle)
     settings = settings_from(ctx)
     began = time.perf_counter()
-    results = retrain(
-        loaded,
-        settings.mlflow_tracking_uri,
-        until=until,
-        cache_dir=settings.home / "cache",
-        say=lambda m: typer.echo(m, err=True),
-    )
+    with _steps() as say:
+        results = retrain(
+            loaded,
+            settings.mlflow_tracking_uri,
+            until=until,
+            cache_dir=settings.home / "cache",
+            say=say,
+        )
     for result in results:
         typer.echo(f"\n{result.target}: {result.decision}")
         if result.table is not None:
@@ -249,15 +276,16 @@ def backtest(
     settings = settings_from(ctx)
     began = time.perf_counter()
     try:
-        result = run_backtest(
-            loaded,
-            dates["--train-until"],
-            dates["--from"],
-            dates["--until"],
-            tracking_uri=settings.mlflow_tracking_uri,
-            cache_dir=settings.home / "cache",
-            say=lambda m: typer.echo(m, err=True),
-        )
+        with _steps() as say:
+            result = run_backtest(
+                loaded,
+                dates["--train-until"],
+                dates["--from"],
+                dates["--until"],
+                tracking_uri=settings.mlflow_tracking_uri,
+                cache_dir=settings.home / "cache",
+                say=say,
+            )
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--from/--until") from exc
     out.parent.mkdir(parents=True, exist_ok=True)

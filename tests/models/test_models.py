@@ -7,16 +7,15 @@ import pandas as pd
 import pytest
 
 from features.simulation import Simulation
-from models.dataset import TrainingSet, holdout_start, out_of_time_split, training_set, weekly_as_of
+from models.dataset import TrainingSet, holdout_start, out_of_time_split
 from models.evaluate import compare, lead_times, top_share_flags
 from models.scorecard import scorecard
 from models.train import fit
 
 
-@pytest.fixture(scope="module")
-def data(causal_simulation: Simulation) -> TrainingSet:
-    bundle = causal_simulation.bundle
-    return training_set(bundle, weekly_as_of(bundle))
+@pytest.fixture
+def data(causal_training_set: TrainingSet) -> TrainingSet:
+    return causal_training_set
 
 
 def test_weekly_dates_and_labels(data: TrainingSet) -> None:
