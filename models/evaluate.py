@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
+from features.bundle import Bundle
+
 TOP_SHARE = 0.10
 EARLY_DAYS = 14
 
@@ -120,3 +122,22 @@ def by_slice(
             probability,
         )
     return pd.DataFrame(out).T
+
+
+def client_slices(bundle: Bundle, index: pd.Index) -> pd.DataFrame:
+    """Per scored row: the client's ``language``, its main ``billing_model`` (of its
+    largest project by budget) and its ``size`` (tercile of total budget)."""
+    clients = bundle.clients.set_index("client_id")
+    projects = bundle.projects.sort_values("budget", ascending=False)
+    main_model = projects.drop_duplicates("client_id").set_index("client_id")["billing_model"]
+    budget = projects.groupby("client_id")["budget"].sum()
+    size = pd.qcut(budget.rank(method="first"), 3, labels=["small", "medium", "large"])
+    ids = pd.Series(index.get_level_values("client_id"), index=index)
+    return pd.DataFrame(
+        {
+            "language": ids.map(clients["language"]).fillna("unknown").astype(str),
+            "billing_model": ids.map(main_model).fillna("none").astype(str),
+            "size": ids.map(size.astype(str)).fillna("none").astype(str),
+        },
+        index=index,
+    )

@@ -16,7 +16,7 @@ from features.bundle import Bundle
 from features.labels import HORIZONS
 from models import registry
 from models.dataset import TrainingSet, holdout_start, out_of_time_split, training_set, weekly_as_of
-from models.evaluate import compare, lead_times, top_share_flags
+from models.evaluate import by_slice, client_slices, compare, lead_times, top_share_flags
 from models.scorecard import scorecard
 from models.train import FEATURE_COLUMNS, GBM_PARAMS, FittedModel, fit
 
@@ -30,6 +30,7 @@ class TargetResult:
     version: str | None = None
     champion: bool = False
     decision: str = ""
+    slices: pd.DataFrame | None = None
 
 
 def events_for(bundle: Bundle, target: str) -> pd.DataFrame:
@@ -111,13 +112,15 @@ def retrain(
                 }
             )
             _log_plots(model, held, target, events, horizon)
+            slices = _slices(bundle, model, held, target, events, horizon)
+            mlflow.log_text(slices.to_csv(float_format="%.4f"), "slices.csv")
             version = registry.log_model(
                 model.estimator, held.features[FEATURE_COLUMNS].head(5), target, register=True
             )
         assert version is not None
         crowned, decision = _decide(client, target, version, table, held, events, horizon)
         say(f"{target}: version {version} {decision}")
-        results.append(TargetResult(target, table, version, crowned, decision))
+        results.append(TargetResult(target, table, version, crowned, decision, slices))
     return results
 
 
@@ -140,6 +143,31 @@ def _compare(
         events,
         horizon,
     )
+
+
+def _slices(
+    bundle: Bundle,
+    model: FittedModel,
+    held: TrainingSet,
+    target: str,
+    events: pd.DataFrame,
+    horizon: int,
+) -> pd.DataFrame:
+    """Model and scorecard PR-AUC (and more) per language, billing model and size."""
+    index = held.features.index
+    scores = {
+        "model": (pd.Series(model.predict_proba(held.features), index=index), True),
+        "scorecard": (scorecard(held.features), False),
+    }
+    groups = client_slices(bundle, index)
+    parts = []
+    for name, (values, probability) in scores.items():
+        for column in groups.columns:
+            table = by_slice(
+                values, held.labels[target], events, horizon, groups[column], probability
+            )
+            parts.append(table.assign(scorer=name))
+    return pd.concat(parts).rename_axis("slice").reset_index().set_index(["slice", "scorer"])
 
 
 def metric(table: pd.DataFrame, row: str, column: str) -> float:

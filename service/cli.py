@@ -229,6 +229,9 @@ def train(
         typer.echo(f"\n{result.target}: {result.decision}")
         if result.table is not None:
             typer.echo(_show(result.table))
+        if result.slices is not None:
+            pr_auc = result.slices["pr_auc"].unstack("scorer")
+            typer.echo("PR-AUC by slice:\n" + pr_auc.to_string(float_format=lambda v: f"{v:.3f}"))
     typer.echo(
         f"\ntrained in {time.perf_counter() - began:.0f}s; tracking at "
         f"{settings.mlflow_tracking_uri}",

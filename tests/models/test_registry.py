@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from pathlib import Path
 
@@ -140,3 +141,16 @@ def test_a_bundle_without_churn_trains_disputes_and_says_why(tmp_path: Path) -> 
     assert result.scores["churn_risk"].isna().all()
     assert result.scores["dispute_risk"].notna().all()
     assert any("churn_risk left empty" in note for note in result.notes)
+
+
+def test_training_reports_metrics_per_slice(trained: tuple[Path, Path]) -> None:
+    _, home = trained
+    client = registry.connect(tracking(home))
+    champion = registry.champion(client, "churn_90d")
+    assert champion is not None
+    import mlflow
+
+    text = mlflow.artifacts.load_text(f"runs:/{champion.run_id}/slices.csv")
+    slices = pd.read_csv(io.StringIO(text))
+    assert {"language=en", "language=de", "size=small", "size=large"} <= set(slices["slice"])
+    assert set(slices["scorer"]) == {"model", "scorecard"}
