@@ -90,7 +90,9 @@ def retrain(
         logistic = fit(data.rows(train_rows), target, "logistic", horizon)
         held = data.rows(test_rows)
         events = events_for(bundle, target)
-        table = _compare(model, logistic, held, target, events, horizon)
+        # Scored once: the comparison, the slices and the plots all use these.
+        risk = pd.Series(model.predict_proba(held.features), index=held.features.index)
+        table = _compare(risk, logistic, held, target, events, horizon)
         with mlflow.start_run(run_name=f"train {target}"):
             mlflow.log_params(
                 {
@@ -111,8 +113,8 @@ def retrain(
                     "missing_sources": ",".join(data.missing) or "none",
                 }
             )
-            _log_plots(model, held, target, events, horizon)
-            slices = _slices(bundle, model, held, target, events, horizon)
+            _log_plots(model, risk, held, target, events, horizon)
+            slices = _slices(bundle, risk, held, target, events, horizon)
             mlflow.log_text(slices.to_csv(float_format="%.4f"), "slices.csv")
             version = registry.log_model(
                 model.estimator, held.features[FEATURE_COLUMNS].head(5), target, register=True
@@ -125,7 +127,7 @@ def retrain(
 
 
 def _compare(
-    model: FittedModel,
+    risk: pd.Series,
     logistic: FittedModel,
     held: TrainingSet,
     target: str,
@@ -135,7 +137,7 @@ def _compare(
     index = held.features.index
     return compare(
         {
-            "model": (pd.Series(model.predict_proba(held.features), index=index), True),
+            "model": (risk, True),
             "logistic": (pd.Series(logistic.predict_proba(held.features), index=index), True),
             "scorecard": (scorecard(held.features), False),
         },
@@ -147,7 +149,7 @@ def _compare(
 
 def _slices(
     bundle: Bundle,
-    model: FittedModel,
+    risk: pd.Series,
     held: TrainingSet,
     target: str,
     events: pd.DataFrame,
@@ -156,7 +158,7 @@ def _slices(
     """Model and scorecard PR-AUC (and more) per language, billing model and size."""
     index = held.features.index
     scores = {
-        "model": (pd.Series(model.predict_proba(held.features), index=index), True),
+        "model": (risk, True),
         "scorecard": (scorecard(held.features), False),
     }
     groups = client_slices(bundle, index)
@@ -222,7 +224,12 @@ def _decide(
 
 
 def _log_plots(
-    model: FittedModel, held: TrainingSet, target: str, events: pd.DataFrame, horizon: int
+    model: FittedModel,
+    risk: pd.Series,
+    held: TrainingSet,
+    target: str,
+    events: pd.DataFrame,
+    horizon: int,
 ) -> None:
     import matplotlib
 
@@ -235,7 +242,7 @@ def _log_plots(
 
     known = held.labels[target].notna().to_numpy()
     y = held.labels[target][known].astype(int).to_numpy()
-    proba = model.predict_proba(held.features)
+    proba = risk.to_numpy()
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
     fpr, tpr, _ = roc_curve(y, proba[known])
     axes[0].plot(fpr, tpr)
