@@ -120,11 +120,6 @@ def load_bundle(path: str | Path) -> Bundle:
     )
 
 
-def empty_frame(spec: FileSpec) -> pd.DataFrame:
-    """A header-only frame of ``spec`` with the loaded types."""
-    return parse_frame(spec, _header_only(spec), spec.name)
-
-
 def _header_only(spec: FileSpec) -> pd.DataFrame:
     return pd.DataFrame({c.name: pd.Series([], dtype=STRING) for c in spec.columns})
 
@@ -576,4 +571,4 @@ def _check_project_client(
     )
 
 
-__all__ = ["Bundle", "BundleError", "check_bundle", "empty_frame", "load_bundle", "parse_frame"]
+__all__ = ["Bundle", "BundleError", "check_bundle", "load_bundle", "parse_frame"]

@@ -103,14 +103,6 @@ class Events:
         same = valid & (self.entity[safe] == entity) if len(self) else valid & False
         return np.where(same, index, -1)
 
-    def first_after(self, entity: np.ndarray, day: np.ndarray) -> np.ndarray:
-        """Index of each entity's first event strictly after ``day``, or -1."""
-        index = self.position(entity, day)
-        valid = index < len(self)
-        safe = np.where(valid, index, 0)
-        same = valid & (self.entity[safe] == entity) if len(self) else valid & False
-        return np.where(same, index, -1)
-
     def days_since_last(self, entity: np.ndarray, day: np.ndarray) -> np.ndarray:
         """Days from each entity's latest event on or before ``day`` (NaN if none)."""
         return np.asarray(day - self.day_at(self.last(entity, day)))
