@@ -24,6 +24,9 @@ FEATURES = {
     "90 days before (ratio; 1 = as usual)",
     "outbound_unanswered": "messages from the firm since the client's latest message (count)",
     "days_since_survey": "days since the client last answered a survey (days; empty if never)",
+    "meetings_60d": "calls and meetings with the client logged in the last 60 days (count)",
+    "meetings_ratio": "calls and meetings in the last 60 days over those of the 120 days "
+    "before, per 60 days (ratio; 1 = as usual)",
 }
 
 
@@ -65,7 +68,15 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
     unanswered = outbound.position(c, t) - np.where(
         np.isnan(last_second), outbound.position(c, t) - outbound.count(c, t), since_client
     )
+    # A client that stops meeting is going quiet too, whoever logs the call.
+    meetings = s.message_events(m["meeting"].to_numpy())
+    met = meetings.count(c, t, 60)
+    met_before = (meetings.count(c, t, 180) - met) / 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        meeting_ratio = np.where(met_before > 0, met / met_before, np.nan)
     return {
+        "meetings_60d": met.astype(np.float64),
+        "meetings_ratio": meeting_ratio,
         "days_since_inbound": since_last,
         "usual_inbound_gap": usual,
         "silence_ratio": ratio,

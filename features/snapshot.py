@@ -24,7 +24,7 @@ class Snapshot:
     ``client`` holds integer client codes (positions in ``bundle.clients``) and
     ``day`` the as-of day numbers, one entry per grid row. ``messages`` is a slim,
     numeric view of the messages (no texts), one row per message in bundle order:
-    ``client``, ``day``, ``second`` (UTC), ``inbound``, ``survey``, ``score``,
+    ``client``, ``day``, ``second`` (UTC), ``inbound``, ``survey``, ``meeting``, ``score``,
     ``author``, ``language``, ``polarity`` and ``billing_question``.
     """
 
@@ -55,6 +55,7 @@ class Snapshot:
                 "second": sent.to_numpy("datetime64[s]").astype(np.int64),
                 "inbound": (m["direction"] == "inbound").to_numpy(bool),
                 "survey": (m["channel"] == "survey").to_numpy(bool),
+                "meeting": m["channel"].isin(["call", "meeting"]).to_numpy(bool),
                 "score": m["score"].to_numpy(np.float64),
                 "author": m["author"].to_numpy(),
                 "language": scores["language"].to_numpy(),

@@ -455,3 +455,19 @@ def test_disputes_are_unknown_past_the_end_of_the_accounting_export(tiny: Bundle
     labels = build_labels(late, build_features(late, ["2025-06-10"]))
     assert labels["dispute_30d"].isna().all()
     assert labels["churn_90d"].notna().any()
+
+
+def test_a_meeting_counts_whoever_logged_it(tiny: Bundle) -> None:
+    met = with_rows(
+        tiny,
+        "messages",
+        [
+            {
+                **message("X1", "2025-05-20T09:00:00", "Call notes: steering review", "outbound"),
+                "channel": "meeting",
+            }
+        ],
+    )
+    before = at(build_features(tiny, AS_OF), "A", "2025-05-31")
+    after = at(build_features(met, AS_OF), "A", "2025-05-31")
+    assert after["meetings_60d"] == before["meetings_60d"] + 1

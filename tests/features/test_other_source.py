@@ -20,3 +20,13 @@ def test_another_firms_export_goes_through(tmp_path: Path) -> None:
     assert len(frame) > 30
     assert frame["days_since_inbound"].notna().any()
     assert build_labels(bundle, frame).shape == (len(frame), 2)
+
+
+def test_a_third_firms_export_goes_through(tmp_path: Path) -> None:
+    from tests.bench.third_firm import make_bundle as make_third
+
+    make_third(tmp_path / "third", clients=60, months=8, seed=3)
+    bundle = load_bundle(tmp_path / "third")
+    _, last = event_dates(bundle)
+    assert last is not None
+    assert len(build_features(bundle, [last])) > 30
