@@ -2,8 +2,9 @@
 and the model against the scorecard on firms from seeds the models were never
 developed on, and on firms from two independently written generators
 (``tests/bench/other_firm.py`` and ``third_firm.py``, other causal stories,
-written without sight of our simulator or features). Quality bar: PR-AUC at least 1.3x the scorecard's
-for disputes and 1.15x for churn; most events warned at least 14 days ahead."""
+written without sight of our simulator or features). Quality bar: PR-AUC at
+least 1.3x the scorecard's for disputes and 1.15x for churn; most events warned
+at least 14 days ahead."""
 
 from __future__ import annotations
 
