@@ -20,9 +20,8 @@ from features.bundle import Bundle
 from features.labels import HORIZONS
 from models import registry
 from models.dataset import training_set, weekly_as_of
-from models.evaluate import compare
+from models.evaluate import against_baselines
 from models.retrain import events_for, missing_labels_reason
-from models.scorecard import scorecard
 from models.train import fit
 
 COLUMNS = {"dispute_30d": "dispute_risk", "churn_90d": "churn_risk"}
@@ -69,15 +68,10 @@ def backtest(
         model = fit(train, target, "gbm", horizon)
         logistic = fit(train, target, "logistic", horizon)
         out[COLUMNS[target]] = model.predict_proba(features)
-        tables[target] = compare(
-            {
-                "model": (out[COLUMNS[target]], True),
-                "logistic": (
-                    pd.Series(logistic.predict_proba(features), index=features.index),
-                    True,
-                ),
-                "scorecard": (scorecard(features), False),
-            },
+        tables[target] = against_baselines(
+            out[COLUMNS[target]],
+            pd.Series(logistic.predict_proba(features), index=features.index),
+            features,
             labels[target],
             events_for(bundle, target),
             horizon,

@@ -16,6 +16,7 @@ import pandas as pd
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
 from features.bundle import Bundle
+from models.scorecard import scorecard
 
 TOP_SHARE = 0.10
 EARLY_DAYS = 14
@@ -99,6 +100,28 @@ def compare(
             for name, (scores, probability) in scorers.items()
         }
     ).T
+
+
+def against_baselines(
+    risk: pd.Series,
+    logistic_risk: pd.Series,
+    features: pd.DataFrame,
+    labels: pd.Series,
+    events: pd.DataFrame,
+    horizon_days: int,
+) -> pd.DataFrame:
+    """The model's ``risk`` beside the logistic baseline's and the scorecard on the same
+    rows: the table training and backtests both print."""
+    return compare(
+        {
+            "model": (risk, True),
+            "logistic": (logistic_risk, True),
+            "scorecard": (scorecard(features), False),
+        },
+        labels,
+        events,
+        horizon_days,
+    )
 
 
 def by_slice(

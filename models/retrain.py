@@ -16,7 +16,14 @@ from features.bundle import Bundle
 from features.labels import HORIZONS
 from models import registry
 from models.dataset import TrainingSet, holdout_start, out_of_time_split, training_set, weekly_as_of
-from models.evaluate import by_slice, client_slices, compare, lead_times, top_share_flags
+from models.evaluate import (
+    against_baselines,
+    by_slice,
+    client_slices,
+    compare,
+    lead_times,
+    top_share_flags,
+)
 from models.scorecard import scorecard
 from models.train import FEATURE_COLUMNS, GBM_PARAMS, FittedModel, fit
 
@@ -92,7 +99,14 @@ def retrain(
         events = events_for(bundle, target)
         # Scored once: the comparison, the slices and the plots all use these.
         risk = pd.Series(model.predict_proba(held.features), index=held.features.index)
-        table = _compare(risk, logistic, held, target, events, horizon)
+        table = against_baselines(
+            risk,
+            pd.Series(logistic.predict_proba(held.features), index=held.features.index),
+            held.features,
+            held.labels[target],
+            events,
+            horizon,
+        )
         with mlflow.start_run(run_name=f"train {target}"):
             mlflow.log_params(
                 {
@@ -124,27 +138,6 @@ def retrain(
         say(f"{target}: version {version} {decision}")
         results.append(TargetResult(target, table, version, crowned, decision, slices))
     return results
-
-
-def _compare(
-    risk: pd.Series,
-    logistic: FittedModel,
-    held: TrainingSet,
-    target: str,
-    events: pd.DataFrame,
-    horizon: int,
-) -> pd.DataFrame:
-    index = held.features.index
-    return compare(
-        {
-            "model": (risk, True),
-            "logistic": (pd.Series(logistic.predict_proba(held.features), index=index), True),
-            "scorecard": (scorecard(held.features), False),
-        },
-        held.labels[target],
-        events,
-        horizon,
-    )
 
 
 def _slices(
