@@ -8,6 +8,10 @@ one never is.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -95,8 +99,8 @@ def _score(messages: pd.DataFrame, given: pd.Series) -> pd.DataFrame:
     codes, uniques = pd.factorize(pairs)
     unique_texts = [text or None for text, _ in uniques]
     unique_languages = [language for _, language in uniques]
-    polarity = SentimentScorer().score_many(unique_texts, unique_languages)[codes]
-    question = is_billing_question(unique_texts, unique_languages)[codes]
+    polarity, question = _score_distinct(unique_texts, unique_languages)
+    polarity, question = polarity[codes], question[codes]
     empty = np.array([t is None for t in texts], dtype=bool)
     return pd.DataFrame(
         {
@@ -105,6 +109,34 @@ def _score(messages: pd.DataFrame, given: pd.Series) -> pd.DataFrame:
             "billing_question": question,
         }
     )
+
+
+#: Below this many distinct texts a process pool costs more than it saves.
+PARALLEL_FROM = 50_000
+
+
+def _score_distinct(texts: list[str | None], languages: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Polarity and billing-question flag of each text. The scorer is pure Python
+    (one core); a first run over a large export splits the texts across processes."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(texts) < PARALLEL_FROM or workers < 2:
+        return _score_chunk(texts, languages)
+    bounds = np.linspace(0, len(texts), workers * 4 + 1).astype(int)
+    chunks = [(texts[a:b], languages[a:b]) for a, b in pairwise(bounds)]
+    # Fresh worker processes (not forks): a fork would share, and by touching copy,
+    # the caller's whole loaded bundle; a worker needs only its texts.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        parts = list(pool.map(_score_chunk, *zip(*chunks, strict=True)))
+    return (
+        np.concatenate([polarity for polarity, _ in parts]),
+        np.concatenate([question for _, question in parts]),
+    )
+
+
+def _score_chunk(texts: list[str | None], languages: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    polarity = SentimentScorer().score_many(texts, languages)
+    return np.asarray(polarity, dtype="float64"), is_billing_question(texts, languages)
 
 
 def _read_cache(cache_dir: str | Path | None) -> pd.DataFrame:

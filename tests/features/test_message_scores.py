@@ -72,3 +72,14 @@ def test_a_message_corrected_to_inbound_is_judged_by_its_words(
     ].iloc[0]
     messages.loc[first, "direction"] = "inbound"
     assert score_messages(replace(bundle, messages=messages), tmp_path)["billing_question"].iloc[0]
+
+
+def test_scoring_across_processes_gives_the_same_scores(
+    small_simulation: Simulation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundle = small_simulation.bundle
+    alone = score_messages(bundle)
+    monkeypatch.setattr(message_scores, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(message_scores.os, "cpu_count", lambda: 2)
+    pooled = score_messages(bundle)
+    pd.testing.assert_frame_equal(alone, pooled)
