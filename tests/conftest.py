@@ -4,9 +4,13 @@ rule for tests that need a real service (PostgreSQL, Chromium)."""
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.exc import OperationalError
 
 from features.simulation import Simulation, simulate
 
@@ -40,3 +44,39 @@ def small_simulation() -> Simulation:
 def causal_simulation() -> Simulation:
     """A larger firm for the tests that check the generator's causes reach its outcomes."""
     return simulate(clients=1200, months=24, seed=5)
+
+
+POSTGRES_URL = os.environ.get(
+    "RISK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated, empty app database: SQLite in a temporary folder, and PostgreSQL
+    in a schema of its own that is dropped afterwards (the server is shared)."""
+    from risk.db import make_engine, upgrade
+
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'risk.db'}")
+        upgrade(engine)
+        yield engine
+        engine.dispose()
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    try:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    except OperationalError as exc:
+        admin.dispose()
+        service_missing(f"PostgreSQL does not answer at {POSTGRES_URL}: {exc.orig}")
+    engine = make_engine(POSTGRES_URL, schema=schema)
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()

@@ -1,0 +1,176 @@
+"""The database as the source: load an export bundle into it, read a bundle back.
+
+``load`` imports every contract file in one transaction, an upsert by id:
+loading a newer export again adds the new rows and changes the changed ones,
+and reports how many of each. Rows the new export lacks are kept (an export may
+be a window of the firm's history, not all of it). A bundle is validated before
+the database is touched (``features.load_bundle``), so a bad one changes nothing.
+
+``read_bundle`` turns the tables back into a ``features.Bundle`` through the
+same parser as a file export, so features computed from the database equal
+those computed from the files.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, Table, and_, bindparam, insert, select
+
+from features.bundle import Bundle, parse_frame
+from features.contract import FILES
+from features.validation import ProblemLog
+from risk.db import require_current
+from risk.tables import CONTRACT, KEYS, bundle_loads
+
+#: Rows per statement: large enough to be quick, small enough for any driver.
+BATCH = 5_000
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What one ``risk load`` did, per contract file."""
+
+    load_id: int
+    added: dict[str, int]
+    changed: dict[str, int]
+    unchanged: dict[str, int]
+
+
+def load(engine: Engine, bundle: Bundle, loaded_by: str, source: str = "") -> LoadReport:
+    """Upsert every contract file of ``bundle`` into the database, all or nothing."""
+    require_current(engine)
+    added: dict[str, int] = {}
+    changed: dict[str, int] = {}
+    unchanged: dict[str, int] = {}
+    with engine.begin() as connection:
+        for name, frame in bundle.frames():
+            table = CONTRACT[name]
+            key = KEYS[name]
+            incoming = {_key(row, key): row for row in _records(name, frame)}
+            stored = {
+                _key(row, key): row
+                for row in (
+                    _normalise(dict(r)) for r in connection.execute(select(table)).mappings()
+                )
+            }
+            new = [row for k, row in incoming.items() if k not in stored]
+            edits = [row for k, row in incoming.items() if k in stored and stored[k] != row]
+            _insert(connection, table, new)
+            _update(connection, table, key, edits)
+            added[name], changed[name] = len(new), len(edits)
+            unchanged[name] = len(incoming) - len(new) - len(edits)
+        inserted = connection.execute(
+            insert(bundle_loads).values(
+                loaded_at=datetime.now(UTC),
+                loaded_by=loaded_by,
+                source=source or str(bundle.path or ""),
+                counts={"added": added, "changed": changed, "unchanged": unchanged},
+                absent_columns={k: sorted(v) for k, v in bundle.absent_columns.items() if v},
+            )
+        ).inserted_primary_key
+        assert inserted is not None  # an autoincrement key always comes back
+    return LoadReport(load_id=int(inserted[0]), added=added, changed=changed, unchanged=unchanged)
+
+
+def read_bundle(engine: Engine) -> Bundle:
+    """The database's contract tables as a ``Bundle``, typed like a file export."""
+    require_current(engine)
+    frames: dict[str, pd.DataFrame] = {}
+    log = ProblemLog()
+    with engine.connect() as connection:
+        for name, spec in FILES.items():
+            table = CONTRACT[name]
+            query = select(table).order_by(*(table.c[k] for k in KEYS[name]))
+            rows = connection.execute(query).all()
+            raw = pd.DataFrame(rows, columns=[c.name for c in spec.columns], dtype=object)
+            frames[name] = parse_frame(spec, raw, f"{name} table", log)
+        latest = connection.execute(
+            select(bundle_loads.c.absent_columns).order_by(bundle_loads.c.load_id.desc()).limit(1)
+        ).scalar()
+    # The database was filled from validated bundles: a problem here is a bug, not input.
+    log.raise_if_any()
+    absent = {name: frozenset(columns) for name, columns in (latest or {}).items()}
+    return Bundle(
+        **frames,
+        files={name: f"{name} table" if len(frame) else "" for name, frame in frames.items()},
+        path=None,
+        absent_columns=absent,
+    )
+
+
+def has_data(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        return (
+            connection.execute(select(CONTRACT["clients"].c.client_id).limit(1)).first() is not None
+        )
+
+
+def _key(row: dict[str, Any], key: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(row[k] for k in key)
+
+
+def _records(name: str, frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    """The contract columns of ``frame`` as plain Python values (None for missing),
+    the same values the database hands back, so rows compare equal when unchanged."""
+    spec = FILES[name]
+    columns: dict[str, list[Any]] = {}
+    for column in spec.columns:
+        values = frame[column.name]
+        if column.kind == "date":
+            out: list[Any] = [None if pd.isna(v) else v.date() for v in values]
+        elif column.kind == "timestamp":
+            out = [None if pd.isna(v) else v.to_pydatetime() for v in values]
+        elif column.kind == "integer":
+            out = [None if pd.isna(v) else int(v) for v in values]
+        elif column.kind == "number":
+            out = [None if pd.isna(v) else float(v) for v in values]
+        elif column.kind == "bool":
+            out = [bool(v) for v in values]
+        else:
+            out = [None if pd.isna(v) else str(v) for v in values]
+        columns[column.name] = out
+    names = list(columns)
+    for record in zip(*columns.values(), strict=True):
+        yield dict(zip(names, record, strict=True))
+
+
+def _normalise(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored row as ``_records`` makes them: SQLite hands back naive UTC times."""
+    for name, value in row.items():
+        if isinstance(value, datetime) and value.tzinfo is None:
+            row[name] = value.replace(tzinfo=UTC)
+        elif isinstance(value, datetime):
+            row[name] = value.astimezone(UTC)
+        elif isinstance(value, float) and math.isnan(value):
+            row[name] = None
+    return row
+
+
+def _insert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), BATCH):
+        connection.execute(insert(table), rows[start : start + BATCH])
+
+
+def _update(
+    connection: Connection, table: Table, key: tuple[str, ...], rows: list[dict[str, Any]]
+) -> None:
+    if not rows:
+        return
+    values = [c.name for c in table.columns if c.name not in key]
+    statement = (
+        table.update()
+        .where(and_(*(table.c[k] == bindparam(f"key_{k}") for k in key)))
+        .values({v: bindparam(f"new_{v}") for v in values})
+    )
+    params = [
+        {**{f"key_{k}": row[k] for k in key}, **{f"new_{v}": row[v] for v in values}}
+        for row in rows
+    ]
+    for start in range(0, len(params), BATCH):
+        connection.execute(statement, params[start : start + BATCH])

@@ -1,0 +1,215 @@
+"""The app database's tables, in one SQLAlchemy ``MetaData``.
+
+One table per contract file, built from ``features.contract`` so the database
+holds exactly what the data contract describes, keyed by the file's id (progress
+by project and report date). Then what billing-risk itself writes: bundle loads,
+score runs and scores (with reasons and model versions), flags and their events,
+and the alert outbox. Every run is kept, so a client's history is a query.
+
+Ids and enums are plain strings, not database enums: a new channel or billing
+model in the contract is then a code change, not a migration of old rows.
+Times are stored in UTC.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
+from sqlalchemy.types import TypeEngine
+
+from features.contract import FILES, FileSpec
+
+metadata = MetaData(
+    # Named constraints, so Alembic can alter them the same way on SQLite and PostgreSQL.
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+_TYPES: dict[str, TypeEngine[Any]] = {
+    "id": String(200),
+    "text": Text(),
+    "email": String(320),
+    "date": Date(),
+    "timestamp": DateTime(timezone=True),
+    "number": Float(),
+    "integer": Integer(),
+    "bool": Boolean(),
+    "enum": String(40),
+}
+
+#: Progress reports have no id in the contract: a project reports once per day,
+#: and a corrected report of the same day replaces the first.
+KEYS: dict[str, tuple[str, ...]] = {
+    name: (spec.id_column,) if spec.id_column else ("project_id", "reported_at")
+    for name, spec in FILES.items()
+}
+
+
+def _contract_table(spec: FileSpec) -> Table:
+    key = KEYS[spec.name]
+    columns = [
+        Column(
+            c.name,
+            _TYPES[c.kind],
+            primary_key=c.name in key,
+            nullable=c.name not in key and (c.nullable or c.optional),
+        )
+        for c in spec.columns
+    ]
+    indexes = [
+        Index(None, column)
+        for column in ("client_id", "project_id")
+        if column not in key and any(c.name == column for c in spec.columns)
+    ]
+    return Table(spec.name, metadata, *columns, *indexes)
+
+
+#: The contract files' tables, by file name.
+CONTRACT = {name: _contract_table(spec) for name, spec in FILES.items()}
+
+bundle_loads = Table(
+    "bundle_loads",
+    metadata,
+    Column("load_id", Integer, primary_key=True, autoincrement=True),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+    Column("loaded_by", String(200), nullable=False),
+    Column("source", Text, nullable=False),
+    # Per file: rows added, changed and unchanged.
+    Column("counts", JSON, nullable=False),
+    # Optional columns the export's headers lacked (features treat them as unknown).
+    Column("absent_columns", JSON, nullable=False),
+)
+
+score_runs = Table(
+    "score_runs",
+    metadata,
+    Column("run_id", Integer, primary_key=True, autoincrement=True),
+    Column("as_of", Date, nullable=False, index=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("started_by", String(200), nullable=False),
+    # {"dispute": "billing-risk-dispute/3", ...}: the champions used.
+    Column("models", JSON, nullable=False),
+    Column("clients", Integer, nullable=False, server_default=text("0")),
+    # Why a risk was not scored (no champion, no labels), by risk.
+    Column("notes", JSON, nullable=False),
+)
+
+scores = Table(
+    "scores",
+    metadata,
+    Column("run_id", ForeignKey("score_runs.run_id"), primary_key=True),
+    Column("client_id", String(200), primary_key=True),
+    Column("risk", String(20), primary_key=True),
+    Column("as_of", Date, nullable=False),
+    Column("probability", Float, nullable=False),
+    Column("level", String(20), nullable=True),
+    Column("model_version", String(40), nullable=False),
+    # [{text, feature, value, contribution}], for clients at a level only.
+    Column("reasons", JSON, nullable=True),
+    Index(None, "client_id", "risk", "as_of"),
+)
+
+flags = Table(
+    "flags",
+    metadata,
+    Column("flag_id", String(40), primary_key=True),
+    Column("client_id", String(200), nullable=False, index=True),
+    Column("risk", String(20), nullable=False),
+    Column("status", String(20), nullable=False),  # open | cleared
+    Column("level", String(20), nullable=True),  # high | elevated; None once cleared
+    Column("probability", Float, nullable=False),
+    Column("trend", String(20), nullable=False),  # new | rising | steady | falling | cleared
+    Column("reasons", JSON, nullable=False),
+    Column("next_step", Text, nullable=False),
+    Column("opened_on", Date, nullable=False),
+    Column("opened_run_id", ForeignKey("score_runs.run_id"), nullable=False),
+    Column("updated_run_id", ForeignKey("score_runs.run_id"), nullable=False),
+    Column("cleared_on", Date, nullable=True),
+    Column("acknowledged_at", DateTime(timezone=True), nullable=True),
+    Column("acknowledged_by", String(200), nullable=True),
+    Column("snoozed_until", Date, nullable=True),
+    Column("snooze_reason", Text, nullable=True),
+    # The level an acknowledgement or snooze was given at: the flag alerts
+    # again only when its level moves away from it.
+    Column("quiet_level", String(20), nullable=True),
+    # One open flag per client and risk, enforced by the database itself.
+    Index(
+        "uq_flags_open_client_risk",
+        "client_id",
+        "risk",
+        unique=True,
+        sqlite_where=text("status = 'open'"),
+        postgresql_where=text("status = 'open'"),
+    ),
+)
+
+flag_events = Table(
+    "flag_events",
+    metadata,
+    Column("event_id", Integer, primary_key=True, autoincrement=True),
+    Column("flag_id", ForeignKey("flags.flag_id"), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("run_id", ForeignKey("score_runs.run_id"), nullable=True),
+    # opened | level_changed | cleared | acknowledged | snoozed | feedback
+    Column("kind", String(30), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("level", String(20), nullable=True),
+    Column("previous_level", String(20), nullable=True),
+    Column("feedback", String(20), nullable=True),  # valid | false_alarm | premature
+    Column("until", Date, nullable=True),
+    Column("note", Text, nullable=True),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    # Also the idempotency key a receiver sees (header, Message-ID).
+    Column("alert_id", String(40), primary_key=True),
+    Column("flag_id", ForeignKey("flags.flag_id"), nullable=False, index=True),
+    Column("client_id", String(200), nullable=False),
+    Column("risk", String(20), nullable=False),
+    Column("level", String(20), nullable=False),
+    Column("recipient", String(320), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("state", String(20), nullable=False),  # pending | sent | failed
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("run_id", ForeignKey("score_runs.run_id"), nullable=True),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("lease_until", DateTime(timezone=True), nullable=True),
+    Column("leased_by", String(100), nullable=True),
+    Column("sent_at", DateTime(timezone=True), nullable=True),
+    Column("channel", String(20), nullable=True),
+    Column("last_error", Text, nullable=True),
+    # One pending alert per client and risk: a later transition updates it.
+    Index(
+        "uq_alerts_pending_client_risk",
+        "client_id",
+        "risk",
+        unique=True,
+        sqlite_where=text("state = 'pending'"),
+        postgresql_where=text("state = 'pending'"),
+    ),
+    Index(None, "state", "next_attempt_at"),
+)
