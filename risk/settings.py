@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -40,12 +41,78 @@ class Settings(BaseSettings):
         description="MLflow tracking and registry URL (default: SQLite under home).",
     )
 
+    # Levels: calibrated-probability thresholds per risk (`risk thresholds suggest`
+    # proposes them from a backtest).
+    dispute_elevated: float = Field(
+        default=0.15,
+        gt=0,
+        lt=1,
+        description="P(dispute in 30 days) from which a client is elevated.",
+    )
+    dispute_high: float = Field(
+        default=0.30, gt=0, lt=1, description="P(dispute in 30 days) from which a client is high."
+    )
+    churn_elevated: float = Field(
+        default=0.15, gt=0, lt=1, description="P(churn in 90 days) from which a client is elevated."
+    )
+    churn_high: float = Field(
+        default=0.30, gt=0, lt=1, description="P(churn in 90 days) from which a client is high."
+    )
+    high_per_pm: int = Field(
+        default=0,
+        ge=0,
+        description="At most this many high flags per PM per run, highest risk first (0: no cap).",
+    )
+    trend_tolerance: float = Field(
+        default=0.02, ge=0, description="A probability change below this is steady."
+    )
+
+    # Alerts
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Base URL of the web page, for links in alerts.",
+    )
+    smtp_host: str = Field(
+        default="", description="SMTP server for alert emails (empty: no email)."
+    )
+    smtp_port: int = Field(default=587, description="SMTP port.")
+    smtp_security: Literal["none", "starttls", "tls"] = Field(
+        default="starttls", description="SMTP transport security."
+    )
+    smtp_user: str = Field(default="", description="SMTP user (empty: no login).")
+    smtp_password: SecretStr = Field(default=SecretStr(""), description="SMTP password.")
+    smtp_from: str = Field(default="billing-risk@localhost", description="Sender of alert emails.")
+    webhook_url: str = Field(
+        default="", description="URL alerts are POSTed to as JSON (empty: no webhook)."
+    )
+    webhook_secret: SecretStr = Field(
+        default=SecretStr(""), description="Key of the HMAC-SHA256 signature header."
+    )
+    webhook_format: Literal["json", "slack"] = Field(
+        default="json", description="Payload: our JSON, or Slack-compatible blocks."
+    )
+    alert_attempts: int = Field(
+        default=8, ge=1, description="Delivery attempts before an alert is failed."
+    )
+    alert_backoff_seconds: float = Field(
+        default=30.0, ge=0, description="First retry delay; doubles each attempt."
+    )
+    alert_lease_seconds: float = Field(
+        default=120.0, gt=0, description="How long a deliverer holds a claimed alert."
+    )
+
     @model_validator(mode="after")
     def _default_locations(self) -> Settings:
         home = self.home.expanduser().resolve()
         self.home = home
         if not self.database_url:
             self.database_url = f"sqlite:///{home / 'risk.db'}"
+        for risk in ("dispute", "churn"):
+            elevated, high = getattr(self, f"{risk}_elevated"), getattr(self, f"{risk}_high")
+            if elevated > high:
+                raise ValueError(
+                    f"{risk}_elevated ({elevated}) must not exceed {risk}_high ({high})"
+                )
         if not self.mlflow_tracking_uri:
             self.mlflow_tracking_uri = f"sqlite:///{home / 'mlflow.db'}"
         return self

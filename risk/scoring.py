@@ -1,0 +1,428 @@
+"""A score run: every active client, both risks, with the champions, stored whole.
+
+``score`` reads the database (the source since ``risk load``), builds the
+features at the as-of date with the same function training used, asks each
+``@champion`` for probabilities, turns them into levels, explains the clients
+at a level by the model's own attributions (``models.attribution``: baseline
+Shapley against the run's median client, summed over features that state the
+same fact, ``risk.reasons.GROUPS``) and then, in **one transaction**,
+stores the run, every score, the flags it opens, updates or clears, their
+events, and the alerts those transitions cause. A crash anywhere leaves the
+database as it was before the run.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from features.build import FEATURES, build_features
+from features.bundle import Bundle
+from features.summary import event_dates
+from models import registry
+from models.attribution import baseline_shapley
+from risk.alerts import queue, should_alert
+from risk.levels import RISKS, cap_high, levels_of, trend
+from risk.reasons import GROUPS, next_step, reason_group, reason_text
+from risk.settings import Settings
+from risk.store import read_bundle
+from risk.tables import flag_events, flags, score_runs, scores
+
+FEATURE_COLUMNS = list(FEATURES)
+#: Reasons shown per flagged client.
+TOP_REASONS = 3
+
+
+@dataclass(frozen=True)
+class Model:
+    """A champion as used by a run."""
+
+    risk: str
+    version: str
+    predict: Callable[[pd.DataFrame], np.ndarray]
+
+    @property
+    def label(self) -> str:
+        return f"{registry.MODEL_NAMES[RISKS[self.risk]]}/{self.version}"
+
+
+@dataclass
+class RunSummary:
+    """What a score run did, for the CLI and the API."""
+
+    run_id: int
+    as_of: date
+    clients: int
+    models: dict[str, str]
+    notes: dict[str, str]
+    opened: int = 0
+    cleared: int = 0
+    alerts: int = 0
+    levels: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def champions(settings: Settings) -> tuple[dict[str, Model], dict[str, str]]:
+    """Each risk's ``@champion``; a risk without one is named in the notes with what to do."""
+    client = registry.connect(settings.mlflow_tracking_uri)
+    models: dict[str, Model] = {}
+    notes: dict[str, str] = {}
+    for risk, target in RISKS.items():
+        found = registry.champion(client, target)
+        if found is None:
+            notes[risk] = f"no @champion for {registry.MODEL_NAMES[target]}: run `risk train`"
+            continue
+        estimator = registry.load(target, found.version)
+
+        def predict(frame: pd.DataFrame, estimator: Any = estimator) -> np.ndarray:
+            return np.asarray(estimator.predict_proba(frame[FEATURE_COLUMNS])[:, 1])
+
+        models[risk] = Model(risk=risk, version=found.version, predict=predict)
+    return models, notes
+
+
+def last_event_date(bundle: Bundle) -> date:
+    """The default as-of: the latest event in the data (never a planned end date)."""
+    _, last = event_dates(bundle)
+    if last is None:
+        raise ValueError("the database holds no events yet: run `risk load BUNDLE` first")
+    return last.date()
+
+
+def score(
+    engine: Engine,
+    settings: Settings,
+    started_by: str,
+    as_of: date | None = None,
+    models: dict[str, Model] | None = None,
+    notes: dict[str, str] | None = None,
+) -> RunSummary:
+    """Score every active client at ``as_of`` (default: the latest event date) and store it."""
+    bundle = read_bundle(engine)
+    as_of = as_of or last_event_date(bundle)
+    if models is None:
+        models, notes = champions(settings)
+    notes = dict(notes or {})
+    if not models:
+        raise ValueError("; ".join(notes.values()) or "no models to score with")
+    started = datetime.now(UTC)
+    features = build_features(
+        bundle, pd.DatetimeIndex([pd.Timestamp(as_of)]), cache_dir=settings.home / "cache"
+    )
+    features = features.droplevel("as_of")
+    clients = _client_facts(bundle, as_of, features.index)
+    assessed = {risk: _assess(model, features, clients, settings) for risk, model in models.items()}
+    with engine.begin() as connection:
+        key = connection.execute(
+            insert(score_runs).values(
+                as_of=as_of,
+                started_at=started,
+                started_by=started_by,
+                models={risk: model.label for risk, model in models.items()},
+                clients=len(features),
+                notes=notes,
+            )
+        ).inserted_primary_key
+        assert key is not None  # an autoincrement key always comes back
+        run_id = int(key[0])
+        summary = RunSummary(
+            run_id=run_id,
+            as_of=as_of,
+            clients=len(features),
+            models={risk: model.label for risk, model in models.items()},
+            notes=notes,
+        )
+        for risk, frame in assessed.items():
+            _store_scores(connection, run_id, as_of, risk, models[risk].version, frame)
+            _update_flags(connection, run_id, as_of, risk, frame, clients, settings, summary)
+            summary.levels[risk] = {
+                level: int((frame["level"] == level).sum()) for level in ("high", "elevated")
+            }
+        connection.execute(
+            update(score_runs)
+            .where(score_runs.c.run_id == run_id)
+            .values(finished_at=datetime.now(UTC))
+        )
+    return summary
+
+
+def _client_facts(bundle: Bundle, as_of: date, index: pd.Index) -> pd.DataFrame:
+    """Name, language, account lead and primary PM (of the largest running project)."""
+    clients = bundle.clients.set_index("client_id")
+    day = pd.Timestamp(as_of)
+    projects = bundle.projects
+    running = projects[
+        (projects["start_date"] <= day)
+        & (projects["closed_at"].isna() | (projects["closed_at"] > day))
+    ].sort_values("budget", ascending=False, kind="stable")
+    pm = running.drop_duplicates("client_id").set_index("client_id")["pm"]
+    language = clients["language"].astype(object).where(clients["language"].notna(), "en")
+    return pd.DataFrame(
+        {
+            "name": clients["name"].astype(object).reindex(index),
+            "language": language.reindex(index).fillna("en"),
+            "account_lead": clients["account_lead"].astype(object).reindex(index),
+            "pm": pm.astype(object).reindex(index),
+        },
+        index=index,
+    )
+
+
+def _assess(
+    model: Model, features: pd.DataFrame, clients: pd.DataFrame, settings: Settings
+) -> pd.DataFrame:
+    """Probability, level and (for clients at a level) reasons and next step, per client."""
+    probability = pd.Series(model.predict(features), index=features.index, dtype="float64")
+    levels = levels_of(probability, model.risk, settings)
+    levels = cap_high(levels, probability, clients["pm"], settings.high_per_pm)
+    out = pd.DataFrame({"probability": probability, "level": levels})
+    reasons: dict[str, list[dict[str, Any]]] = {}
+    steps: dict[str, str] = {}
+    at_level = out.index[out["level"].notna().to_numpy()]
+    if len(at_level):
+        reference = features[FEATURE_COLUMNS].median()
+        contributions = baseline_shapley(
+            model.predict, features.loc[at_level, FEATURE_COLUMNS], reference
+        )
+        for client_id in at_level:
+            row = features.loc[client_id, FEATURE_COLUMNS]
+            language = str(clients.at[client_id, "language"])
+            shown = explain(contributions.loc[client_id], row, language)
+            reasons[client_id] = shown
+            drivers = [r["feature"] for r in shown] or [str(contributions.loc[client_id].idxmax())]
+            steps[client_id] = next_step(drivers, language)
+    out["reasons"] = pd.Series([reasons.get(c) for c in out.index], index=out.index, dtype=object)
+    out["next_step"] = [steps.get(client_id) for client_id in out.index]
+    return out
+
+
+def explain(contributions: pd.Series, row: pd.Series, language: str) -> list[dict[str, Any]]:
+    """The reason groups with the largest positive summed attribution, strongest first.
+
+    Each reason: ``text`` (the sentence of the group's strongest feature), ``feature``
+    (that feature), ``value`` (its value), ``contribution`` (the group's summed
+    attribution, in probability points) and ``features`` (the group's members)."""
+    by_group = contributions.groupby(contributions.index.map(reason_group)).sum()
+    top = by_group[by_group > 0].sort_values(ascending=False, kind="stable").head(TOP_REASONS)
+    values = {str(name): (None if pd.isna(v) else float(v)) for name, v in row.items()}
+    reasons = []
+    for group, total in top.items():
+        members = contributions[list(GROUPS[str(group)])]
+        lead = str(members.idxmax())
+        reasons.append(
+            {
+                "text": reason_text(lead, values, language),
+                "feature": lead,
+                "value": values[lead],
+                "contribution": round(float(total), 6),
+                "features": list(GROUPS[str(group)]),
+            }
+        )
+    return reasons
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One client's row of ``_assess``, with None (never NaN) where there is nothing."""
+
+    probability: float
+    level: str | None
+    reasons: list[dict[str, Any]] | None
+    next_step: str | None
+
+
+def _assessments(frame: pd.DataFrame) -> list[tuple[str, Assessment]]:
+    # Not iterrows: a row Series of mixed types turns None into NaN.
+    return [
+        (
+            str(client_id),
+            Assessment(
+                float(p),
+                level if isinstance(level, str) else None,
+                reasons if isinstance(reasons, list) else None,
+                step if isinstance(step, str) else None,
+            ),
+        )
+        for client_id, p, level, reasons, step in zip(
+            frame.index,
+            frame["probability"].tolist(),
+            frame["level"].tolist(),
+            frame["reasons"].tolist(),
+            frame["next_step"].tolist(),
+            strict=True,
+        )
+    ]
+
+
+def _store_scores(
+    connection: Connection, run_id: int, as_of: date, risk: str, version: str, frame: pd.DataFrame
+) -> None:
+    rows = [
+        {
+            "run_id": run_id,
+            "client_id": str(client_id),
+            "risk": risk,
+            "as_of": as_of,
+            "probability": float(values.probability),
+            "level": values.level,
+            "model_version": version,
+            "reasons": values.reasons,
+        }
+        for client_id, values in _assessments(frame)
+    ]
+    for start in range(0, len(rows), 5_000):
+        connection.execute(insert(scores), rows[start : start + 5_000])
+
+
+def _previous_probabilities(connection: Connection, run_id: int, risk: str) -> dict[str, float]:
+    """Each client's probability in the run before this one."""
+    previous = connection.execute(
+        select(score_runs.c.run_id)
+        .where(score_runs.c.run_id < run_id)
+        .order_by(score_runs.c.run_id.desc())
+        .limit(1)
+    ).scalar()
+    if previous is None:
+        return {}
+    rows = connection.execute(
+        select(scores.c.client_id, scores.c.probability).where(
+            scores.c.run_id == previous, scores.c.risk == risk
+        )
+    ).all()
+    return {str(client_id): float(p) for client_id, p in rows}
+
+
+def _update_flags(
+    connection: Connection,
+    run_id: int,
+    as_of: date,
+    risk: str,
+    frame: pd.DataFrame,
+    clients: pd.DataFrame,
+    settings: Settings,
+    summary: RunSummary,
+) -> None:
+    """Open, update or clear each client's flag for ``risk``; queue alerts on rises."""
+    now = datetime.now(UTC)
+    previous = _previous_probabilities(connection, run_id, risk)
+    open_flags = {
+        row.client_id: row
+        for row in connection.execute(
+            select(flags).where(flags.c.risk == risk, flags.c.status == "open")
+        ).all()
+    }
+
+    def event(flag_id: str, kind: str, **values: Any) -> None:
+        connection.execute(
+            insert(flag_events).values(
+                flag_id=flag_id, at=now, run_id=run_id, kind=kind, actor="score-run", **values
+            )
+        )
+
+    for client_id, values in _assessments(frame):
+        client_id = str(client_id)
+        level = values.level
+        flag = open_flags.pop(client_id, None)
+        if level is None:
+            if flag is not None:
+                _clear(connection, flag.flag_id, as_of, run_id, values.probability)
+                event(flag.flag_id, "cleared", previous_level=flag.level)
+                summary.cleared += 1
+            continue
+        opened = flag is None
+        flag_id = uuid.uuid4().hex if flag is None else str(flag.flag_id)
+        state = {
+            "level": level,
+            "probability": float(values.probability),
+            "trend": trend(
+                float(values.probability), previous.get(client_id), opened, settings.trend_tolerance
+            ),
+            "reasons": values.reasons,
+            "next_step": values.next_step,
+            "updated_run_id": run_id,
+        }
+        if flag is None:
+            connection.execute(
+                insert(flags).values(
+                    flag_id=flag_id,
+                    client_id=client_id,
+                    risk=risk,
+                    status="open",
+                    opened_on=as_of,
+                    opened_run_id=run_id,
+                    **state,
+                )
+            )
+            event(flag_id, "opened", level=level)
+            summary.opened += 1
+        else:
+            connection.execute(update(flags).where(flags.c.flag_id == flag_id).values(**state))
+            if level != flag.level:
+                event(flag_id, "level_changed", level=level, previous_level=flag.level)
+        previous_level = None if flag is None else flag.level
+        quiet_level = None if flag is None else flag.quiet_level
+        if should_alert(level, previous_level, quiet_level):
+            queue(
+                connection,
+                flag_id=flag_id,
+                client_id=client_id,
+                risk=risk,
+                level=level,
+                recipient=str(clients.at[client_id, "account_lead"]),
+                payload=_alert_payload(
+                    client_id, risk, level, previous_level, as_of, values, clients, settings
+                ),
+                run_id=run_id,
+            )
+            summary.alerts += 1
+    for flag in open_flags.values():  # clients no longer scored: churned or gone
+        _clear(connection, flag.flag_id, as_of, run_id, float(flag.probability))
+        event(flag.flag_id, "cleared", previous_level=flag.level, note="client no longer active")
+        summary.cleared += 1
+
+
+def _clear(connection: Connection, flag_id: str, as_of: date, run_id: int, p: float) -> None:
+    connection.execute(
+        update(flags)
+        .where(flags.c.flag_id == flag_id)
+        .values(
+            status="cleared",
+            level=None,
+            trend="cleared",
+            probability=p,
+            cleared_on=as_of,
+            updated_run_id=run_id,
+        )
+    )
+
+
+def _alert_payload(
+    client_id: str,
+    risk: str,
+    level: str,
+    previous_level: str | None,
+    as_of: date,
+    values: Assessment,
+    clients: pd.DataFrame,
+    settings: Settings,
+) -> dict[str, Any]:
+    name = clients.at[client_id, "name"]
+    return {
+        "client_id": client_id,
+        "client_name": name if isinstance(name, str) else None,
+        "risk": risk,
+        "level": level,
+        "previous_level": previous_level,
+        "probability": round(float(values.probability), 4),
+        "as_of": as_of.isoformat(),
+        "reasons": [reason["text"] for reason in values.reasons or []],
+        "next_step": values.next_step,
+        "language": str(clients.at[client_id, "language"]),
+        "url": f"{settings.public_url.rstrip('/')}/clients/{client_id}",
+    }
