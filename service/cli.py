@@ -319,3 +319,12 @@ def _iso_date(text: str) -> str:
         return dt.date.fromisoformat(text).isoformat()
     except ValueError:
         raise ValueError(f"{text!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def _register_engine_commands() -> None:
+    from service.cli_engine import register
+
+    register(app)
+
+
+_register_engine_commands()

@@ -1,0 +1,270 @@
+"""The risk engine's commands: ``risk db``, ``load``, ``score``, ``flags``, ``alerts``,
+``thresholds``. Registered on the ``risk`` app by ``service.cli``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import typer
+
+from risk.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from risk.flags import Flag
+
+db_app = typer.Typer(help="The app database: migrations.", no_args_is_help=True)
+flags_app = typer.Typer(help="Flagged clients: list them, or act on one.")
+alerts_app = typer.Typer(help="Alerts to account leads: deliver the outbox, count it.")
+thresholds_app = typer.Typer(help="Probability thresholds of the levels.", no_args_is_help=True)
+
+
+def actor() -> str:
+    """Who a command-line action is recorded as."""
+    return f"cli:{getpass.getuser()}"
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    root = ctx.find_root()
+    return Settings(**(root.obj or {}))
+
+
+def engine_for(settings: Settings, migrate_empty: bool = True) -> Engine:
+    """The app database; an empty one gets its tables (the embedded default needs no
+    setup step), one with an older schema is refused with what to run."""
+    from risk.db import (
+        DatabaseNotReadyError,
+        current_revision,
+        make_engine,
+        require_current,
+        upgrade,
+    )
+
+    engine = make_engine(settings.database_url)
+    if migrate_empty and current_revision(engine) is None:
+        upgrade(engine)
+    try:
+        require_current(engine)
+    except DatabaseNotReadyError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    return engine
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Apply the database migrations (SQLite by default, RISK_DATABASE_URL otherwise)."""
+    from risk.db import current_revision, make_engine, upgrade
+
+    settings = _settings(ctx)
+    engine = make_engine(settings.database_url)
+    before = current_revision(engine)
+    upgrade(engine)
+    after = current_revision(engine)
+    url = engine.url.render_as_string(hide_password=True)
+    typer.echo(f"{url}: {before or 'empty'} -> {after}")
+
+
+def load(
+    ctx: typer.Context,
+    bundle: Annotated[Path, typer.Argument(help="Folder holding the export bundle.")],
+) -> None:
+    """Import a bundle into the database: new rows added, changed rows updated, all or nothing."""
+    from service.cli import _load_or_exit
+
+    _load_into(_settings(ctx), bundle, _load_or_exit)
+
+
+def _load_into(settings: Settings, bundle: Path, reader: object) -> None:
+    from risk.store import load as load_bundle_into
+
+    loaded = reader(bundle)  # type: ignore[operator]
+    engine = engine_for(settings)
+    report = load_bundle_into(engine, loaded, actor(), source=str(bundle.resolve()))
+    typer.echo(f"load {report.load_id}: {bundle}")
+    for name in report.added:
+        typer.echo(
+            f"  {name:<13} {report.added[name]:>9,} added {report.changed[name]:>9,} changed "
+            f"{report.unchanged[name]:>9,} unchanged"
+        )
+
+
+def score(
+    ctx: typer.Context,
+    bundle: Annotated[
+        Path | None, typer.Argument(help="Load this bundle first (optional).", show_default=False)
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Score at this date (default: the latest event date)."),
+    ] = None,
+    top: Annotated[int, typer.Option(help="Flagged clients to print.")] = 10,
+) -> None:
+    """Score every active client with the @champion models and update flags and alerts."""
+    from risk.flags import list_flags
+    from risk.scoring import score as run_score
+    from service.cli import _load_or_exit
+
+    settings = _settings(ctx)
+    day = None
+    if as_of is not None:
+        try:
+            day = dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise typer.BadParameter(
+                f"{as_of!r} is not an ISO date", param_hint="--as-of"
+            ) from None
+    if bundle is not None:
+        _load_into(settings, bundle, _load_or_exit)
+    engine = engine_for(settings)
+    try:
+        summary = run_score(engine, settings, actor(), as_of=day)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    for risk, note in summary.notes.items():
+        typer.echo(f"{risk}: not scored: {note}", err=True)
+    levels = ", ".join(
+        f"{risk} {counts['high']} high / {counts['elevated']} elevated"
+        for risk, counts in summary.levels.items()
+    )
+    typer.echo(
+        f"run {summary.run_id} at {summary.as_of}: {summary.clients:,} clients with "
+        f"{', '.join(summary.models.values())}; {levels}; flags opened {summary.opened}, "
+        f"cleared {summary.cleared}; alerts queued {summary.alerts}"
+    )
+    if top:
+        _print_flags(list_flags(engine, today=summary.as_of)[:top])
+
+
+@flags_app.callback(invoke_without_command=True)
+def flags_list(
+    ctx: typer.Context,
+    pm: Annotated[str | None, typer.Option(help="Only this PM's clients (email).")] = None,
+    risk: Annotated[str | None, typer.Option(help="dispute or churn.")] = None,
+    level: Annotated[str | None, typer.Option(help="high or elevated.")] = None,
+    output: Annotated[
+        Literal["table", "json"], typer.Option("--format", help="table or json.")
+    ] = "table",
+    snoozed: Annotated[bool, typer.Option(help="Include snoozed flags.")] = False,
+) -> None:
+    """List the open flags, highest risk first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from risk.flags import list_flags
+
+    for hint, value, allowed in (
+        ("--risk", risk, ("dispute", "churn")),
+        ("--level", level, ("high", "elevated")),
+    ):
+        if value is not None and value not in allowed:
+            raise typer.BadParameter(
+                f"{value!r} is not one of {', '.join(allowed)}", param_hint=hint
+            )
+    found = list_flags(
+        engine_for(_settings(ctx)), pm, risk=risk, level=level, include_snoozed=snoozed
+    )
+    if output == "json":
+        typer.echo(json.dumps([flag.as_dict() for flag in found], indent=2, ensure_ascii=False))
+    else:
+        _print_flags(found)
+
+
+def _print_flags(found: list[Flag]) -> None:
+    if not found:
+        typer.echo("no open flags")
+        return
+    for flag in found:
+        typer.echo(
+            f"{flag.flag_id}  {flag.level:<8} {flag.risk:<7} {flag.probability:5.0%} "
+            f"{flag.trend:<8} {flag.client_id}  {flag.client_name or ''}"
+        )
+        for reason in flag.reasons:
+            typer.echo(f"      - {reason['text']}")
+        typer.echo(f"      next: {flag.next_step}")
+
+
+def _act(ctx: typer.Context, action: str, flag_id: str, **values: object) -> None:
+    from risk import flags as flag_actions
+
+    engine = engine_for(_settings(ctx))
+    try:
+        if action == "ack":
+            flag = flag_actions.acknowledge(engine, flag_id, actor())
+        elif action == "snooze":
+            flag = flag_actions.snooze(engine, flag_id, actor=actor(), **values)  # type: ignore[arg-type]
+        else:
+            flag = flag_actions.give_feedback(engine, flag_id, actor=actor(), **values)  # type: ignore[arg-type]
+    except flag_actions.FlagNotFoundError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"{flag.flag_id}: {action} recorded for {flag.client_id} ({flag.risk}) by {actor()}")
+
+
+@flags_app.command("ack")
+def flags_ack(ctx: typer.Context, flag_id: Annotated[str, typer.Argument()]) -> None:
+    """Acknowledge a flag: no alert again until its level changes."""
+    _act(ctx, "ack", flag_id)
+
+
+@flags_app.command("snooze")
+def flags_snooze(
+    ctx: typer.Context,
+    flag_id: Annotated[str, typer.Argument()],
+    until: Annotated[str, typer.Option(help="Hide it until this date (ISO).")],
+    reason: Annotated[str, typer.Option(help="Why (kept with the flag).")],
+) -> None:
+    """Snooze a flag until a date, with a reason."""
+    try:
+        day = dt.date.fromisoformat(until)
+    except ValueError:
+        raise typer.BadParameter(f"{until!r} is not an ISO date", param_hint="--until") from None
+    _act(ctx, "snooze", flag_id, until=day, reason=reason)
+
+
+@flags_app.command("feedback")
+def flags_feedback(
+    ctx: typer.Context,
+    flag_id: Annotated[str, typer.Argument()],
+    verdict: Annotated[str, typer.Argument(help="valid, false_alarm or premature.")],
+    note: Annotated[str | None, typer.Option(help="Free text kept with the feedback.")] = None,
+) -> None:
+    """Say whether a flag was right: kept as a label for retraining."""
+    _act(ctx, "feedback", flag_id, verdict=verdict, note=note)
+
+
+@alerts_app.command("status")
+def alerts_status(ctx: typer.Context) -> None:
+    """Alerts per state: pending, sent, failed."""
+    from risk.alerts import status
+
+    with engine_for(_settings(ctx)).connect() as connection:
+        for state, count in status(connection).items():
+            typer.echo(f"{state}: {count}")
+
+
+@alerts_app.command("deliver")
+def alerts_deliver(ctx: typer.Context) -> None:
+    """Deliver the pending alerts once (email, webhook, or the log file), with retries later."""
+    from risk.delivery import deliver
+
+    settings = _settings(ctx)
+    report = deliver(engine_for(settings), settings)
+    typer.echo(f"sent {report.sent}, retry later {report.retried}, failed {report.failed}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db_app, name="db")
+    app.command()(load)
+    app.command()(score)
+    app.add_typer(flags_app, name="flags")
+    app.add_typer(alerts_app, name="alerts")
+    app.add_typer(thresholds_app, name="thresholds")
