@@ -23,11 +23,17 @@ def rank(level: str | None) -> int:
     return _RANK[level]
 
 
-def levels_of(probability: pd.Series, risk: str, settings: Settings) -> pd.Series:
-    """``high``, ``elevated`` or None for each probability."""
+def levels_of(
+    probability: pd.Series, risk: str, settings: Settings, flagged: pd.Series | None = None
+) -> pd.Series:
+    """``high``, ``elevated`` or None for each probability. A client whose flag is open
+    (``flagged``) stays ``elevated`` down to ``clear_ratio`` x the elevated threshold."""
     elevated = getattr(settings, f"{risk}_elevated")
     high = getattr(settings, f"{risk}_high")
     out = pd.Series([None] * len(probability), index=probability.index, dtype=object)
+    if flagged is not None:
+        kept = flagged.reindex(probability.index, fill_value=False).astype(bool)
+        out[kept & (probability >= elevated * settings.clear_ratio)] = "elevated"
     out[probability >= elevated] = "elevated"
     out[probability >= high] = "high"
     return out

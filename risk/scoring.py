@@ -117,7 +117,10 @@ def score(
     )
     features = features.droplevel("as_of")
     clients = _client_facts(bundle, as_of, features.index)
-    assessed = {risk: _assess(model, features, clients, settings) for risk, model in models.items()}
+    assessed = {
+        risk: _assess(model, features, clients, settings, _flagged(engine, risk, features.index))
+        for risk, model in models.items()
+    }
     with engine.begin() as connection:
         key = connection.execute(
             insert(score_runs).values(
@@ -174,12 +177,27 @@ def _client_facts(bundle: Bundle, as_of: date, index: pd.Index) -> pd.DataFrame:
     )
 
 
+def _flagged(engine: Engine, risk: str, index: pd.Index) -> pd.Series:
+    """Whether each client has an open flag for ``risk`` (for the levels' hysteresis)."""
+    with engine.connect() as connection:
+        open_ids = set(
+            connection.execute(
+                select(flags.c.client_id).where(flags.c.risk == risk, flags.c.status == "open")
+            ).scalars()
+        )
+    return pd.Series(index.isin(list(open_ids)), index=index)
+
+
 def _assess(
-    model: Model, features: pd.DataFrame, clients: pd.DataFrame, settings: Settings
+    model: Model,
+    features: pd.DataFrame,
+    clients: pd.DataFrame,
+    settings: Settings,
+    flagged: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Probability, level and (for clients at a level) reasons and next step, per client."""
     probability = pd.Series(model.predict(features), index=features.index, dtype="float64")
-    levels = levels_of(probability, model.risk, settings)
+    levels = levels_of(probability, model.risk, settings, flagged)
     levels = cap_high(levels, probability, clients["pm"], settings.high_per_pm)
     out = pd.DataFrame({"probability": probability, "level": levels})
     reasons: dict[str, list[dict[str, Any]]] = {}

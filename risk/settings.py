@@ -63,6 +63,13 @@ class Settings(BaseSettings):
         ge=0,
         description="At most this many high flags per PM per run, highest risk first (0: no cap).",
     )
+    clear_ratio: float = Field(
+        default=0.8,
+        gt=0,
+        le=1,
+        description="An open flag clears only below this share of the elevated threshold "
+        "(hysteresis: a client near the line does not flap open and shut every week).",
+    )
     trend_tolerance: float = Field(
         default=0.02, ge=0, description="A probability change below this is steady."
     )

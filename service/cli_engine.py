@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from risk.flags import Flag
+    from risk.scoring import RunSummary
 
 db_app = typer.Typer(help="The app database: migrations.", no_args_is_help=True)
 flags_app = typer.Typer(help="Flagged clients: list them, or act on one.")
@@ -103,11 +104,16 @@ def score(
         str | None,
         typer.Option("--as-of", help="Score at this date (default: the latest event date)."),
     ] = None,
+    weeks: Annotated[
+        int, typer.Option(min=1, help="Score this many weeks, one run each, ending at --as-of.")
+    ] = 1,
     top: Annotated[int, typer.Option(help="Flagged clients to print.")] = 10,
 ) -> None:
     """Score every active client with the @champion models and update flags and alerts."""
     from risk.flags import list_flags
+    from risk.scoring import champions, last_event_date
     from risk.scoring import score as run_score
+    from risk.store import read_bundle
     from service.cli import _load_or_exit
 
     settings = _settings(ctx)
@@ -123,10 +129,26 @@ def score(
         _load_into(settings, bundle, _load_or_exit)
     engine = engine_for(settings)
     try:
-        summary = run_score(engine, settings, actor(), as_of=day)
+        models, notes = champions(settings)
+        end = day or last_event_date(read_bundle(engine))
+        for back in range(weeks - 1, -1, -1):
+            summary = run_score(
+                engine,
+                settings,
+                actor(),
+                as_of=end - dt.timedelta(days=7 * back),
+                models=models,
+                notes=notes,
+            )
+            _print_run(summary)
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
+    if top:
+        _print_flags(list_flags(engine, today=summary.as_of)[:top])
+
+
+def _print_run(summary: RunSummary) -> None:
     for risk, note in summary.notes.items():
         typer.echo(f"{risk}: not scored: {note}", err=True)
     levels = ", ".join(
@@ -138,8 +160,6 @@ def score(
         f"{', '.join(summary.models.values())}; {levels}; flags opened {summary.opened}, "
         f"cleared {summary.cleared}; alerts queued {summary.alerts}"
     )
-    if top:
-        _print_flags(list_flags(engine, today=summary.as_of)[:top])
 
 
 @flags_app.callback(invoke_without_command=True)
@@ -268,3 +288,36 @@ def register(app: typer.Typer) -> None:
     app.add_typer(flags_app, name="flags")
     app.add_typer(alerts_app, name="alerts")
     app.add_typer(thresholds_app, name="thresholds")
+
+
+@thresholds_app.command("suggest")
+def thresholds_suggest(
+    scores: Annotated[Path, typer.Argument(help="A `risk backtest --out` CSV.")],
+    bundle: Annotated[Path, typer.Argument(help="The bundle the backtest ran on (outcomes).")],
+) -> None:
+    """Propose level thresholds from a backtest: high where the weekly top-10% precision
+    holds, elevated where half of it does (and at least twice the base rate)."""
+    from risk.thresholds import read_backtest, suggest
+    from service.cli import _load_or_exit
+
+    try:
+        backtest = read_backtest(str(scores))
+    except (OSError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    found = suggest(backtest, _load_or_exit(bundle))
+    if not found:
+        typer.echo(
+            "error: the backtest's weeks hold no known outcome to set thresholds by", err=True
+        )
+        raise typer.Exit(1)
+    for risk, s in found.items():
+        typer.echo(
+            f"# {risk}: weekly top-10% precision {s.top_precision:.2f}, "
+            f"base rate {s.base_rate:.3f}\n"
+            f"#   high >= {s.high:.3f}: {s.high_share:.1%} of client-weeks, precision "
+            f"{s.high_precision:.2f}, recall {s.high_recall:.2f}\n"
+            f"#   elevated >= {s.elevated:.3f}: {s.elevated_share:.1%} of client-weeks, precision "
+            f"{s.elevated_precision:.2f}, recall {s.elevated_recall:.2f}\n"
+            f"RISK_{risk.upper()}_HIGH={s.high:.3f}\nRISK_{risk.upper()}_ELEVATED={s.elevated:.3f}"
+        )

@@ -141,9 +141,14 @@ def test_flags_open_update_clear_and_alert_only_on_rises(
     assert {row.flag_id for row in rows} == set(opened)
     assert {row.trend for row in rows} == {"steady"}
 
-    # Thresholds no client reaches: every flag clears, with an event.
+    # Thresholds no client reaches, not even within the hysteresis: every flag clears.
     calm = _settings(
-        tmp_path, dispute_elevated=0.99, dispute_high=0.99, churn_elevated=0.99, churn_high=0.99
+        tmp_path,
+        dispute_elevated=0.999,
+        dispute_high=0.999,
+        churn_elevated=0.999,
+        churn_high=0.999,
+        clear_ratio=1.0,
     )
     third = score(database, calm, "cli:test", as_of=AS_OF, models=models)
     assert third.cleared == len(opened)
@@ -224,3 +229,17 @@ def test_the_cap_keeps_each_pms_riskiest_high_flags() -> None:
         "e": "high",
     }
     assert cap_high(levels, probability, pm, per_pm=0).equals(levels)
+
+
+def test_an_open_flag_holds_its_level_a_little_below_the_line(tmp_path: Path) -> None:
+    from risk.levels import levels_of
+
+    settings = _settings(tmp_path, dispute_elevated=0.2, dispute_high=0.5)
+    probability = pd.Series([0.17, 0.17, 0.15, 0.6], index=["open", "new", "far", "top"])
+    flagged = pd.Series([True, False, True, False], index=probability.index)
+    assert levels_of(probability, "dispute", settings, flagged).tolist() == [
+        "elevated",
+        None,
+        None,
+        "high",
+    ]

@@ -1,0 +1,115 @@
+"""``risk thresholds suggest``: level thresholds read off a backtest.
+
+A level should mean the same thing every week, so it is a probability, not a
+rank. The backtest says how precise a PM's weekly top 10% is; ``high`` is then
+the lowest probability at which the clients above it are still that precise
+(pooled over the backtest's weeks), and ``elevated`` the lowest at which they
+are still half that precise and at least twice as likely to have the event as
+the average client. Both come
+with the share of client-weeks they would have flagged and the events they
+would have caught, so the choice is made knowing its cost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from features.bundle import Bundle
+from features.labels import build_labels
+from models.evaluate import top_share_flags
+from risk.levels import RISKS
+
+#: The backtest CSV's probability column for each risk (``risk backtest --out``).
+SCORE_COLUMNS = {"dispute": "dispute_risk", "churn": "churn_risk"}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Thresholds for one risk, with what they would have meant in the backtest."""
+
+    risk: str
+    high: float
+    elevated: float
+    top_precision: float
+    base_rate: float
+    high_share: float
+    high_precision: float
+    high_recall: float
+    elevated_share: float
+    elevated_precision: float
+    elevated_recall: float
+
+
+def read_backtest(path: str) -> pd.DataFrame:
+    """A ``risk backtest --out`` file, indexed by (client_id, as_of); errors name the problem."""
+    scores = pd.read_csv(path, dtype={"client_id": str})
+    missing = {"client_id", "as_of", *SCORE_COLUMNS.values()} - set(scores.columns)
+    if missing:
+        raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+    as_of = pd.to_datetime(scores["as_of"], format="ISO8601", errors="coerce")
+    if as_of.isna().any():
+        row = int(np.flatnonzero(as_of.isna().to_numpy())[0]) + 2
+        raise ValueError(f"{path}: row {row}, column as_of: not an ISO date")
+    scores["as_of"] = as_of.astype("datetime64[ns]")
+    return scores.set_index(["client_id", "as_of"]).sort_index()
+
+
+def suggest(scores: pd.DataFrame, bundle: Bundle) -> dict[str, Suggestion]:
+    """Thresholds per risk from backtest ``scores`` and the outcomes in ``bundle``."""
+    labels = build_labels(bundle, scores.index)
+    out: dict[str, Suggestion] = {}
+    for risk, target in RISKS.items():
+        column = SCORE_COLUMNS[risk]
+        known = labels[target].notna() & scores[column].notna()
+        if known.sum() == 0 or labels.loc[known, target].sum() == 0:
+            continue
+        out[risk] = _suggest(risk, scores.loc[known, column], labels.loc[known, target])
+    return out
+
+
+def _suggest(risk: str, probability: pd.Series, label: pd.Series) -> Suggestion:
+    top = top_share_flags(probability)
+    top_precision = float(label[top].mean())
+    base_rate = float(label.mean())
+    order = np.argsort(-probability.to_numpy(), kind="stable")
+    p = probability.to_numpy()[order]
+    hits = np.cumsum(label.to_numpy()[order])
+    precision = hits / np.arange(1, len(p) + 1)
+    high = _lowest_with(p, precision, top_precision)
+    floor = min(max(2 * base_rate, top_precision / 2), top_precision)
+    elevated = min(_lowest_with(p, precision, floor), high)
+
+    def at(threshold: float) -> tuple[float, float, float]:
+        chosen = probability >= threshold
+        caught = float(label[chosen].sum())
+        return float(chosen.mean()), caught / max(chosen.sum(), 1), caught / float(label.sum())
+
+    high_share, high_precision, high_recall = at(high)
+    elevated_share, elevated_precision, elevated_recall = at(elevated)
+    return Suggestion(
+        risk=risk,
+        high=high,
+        elevated=elevated,
+        top_precision=top_precision,
+        base_rate=base_rate,
+        high_share=high_share,
+        high_precision=high_precision,
+        high_recall=high_recall,
+        elevated_share=elevated_share,
+        elevated_precision=elevated_precision,
+        elevated_recall=elevated_recall,
+    )
+
+
+def _lowest_with(p: np.ndarray, precision: np.ndarray, floor: float) -> float:
+    """The lowest probability whose clients (all at or above it) are at least ``floor`` precise,
+    rounded down to 0.001; the highest probability when none is."""
+    # Ties: the set "p >= t" holds every row up to the last one equal to t.
+    last_of_tie = np.r_[p[1:] != p[:-1], True]
+    ok = (precision >= floor - 1e-12) & last_of_tie
+    if not ok.any():
+        return float(np.floor(p[0] * 1000) / 1000)
+    return float(np.floor(p[np.flatnonzero(ok)[-1]] * 1000) / 1000)
