@@ -34,6 +34,13 @@ demo: install
 	$(BIN)/risk --home $(DEMO_DIR)/home features $(DEMO_DIR)/bundle --labels --out $(DEMO_DIR)/features.parquet --from 2025-06-30 --every 7
 	@echo "==> training the dispute and churn models; registering champions in MLflow"
 	$(BIN)/risk --home $(DEMO_DIR)/home train $(DEMO_DIR)/bundle
+	@echo "==> loading the bundle into the app database; scoring the last 12 weeks, week by week"
+	$(BIN)/risk --home $(DEMO_DIR)/home load $(DEMO_DIR)/bundle
+	$(BIN)/risk --home $(DEMO_DIR)/home score --weeks 12 --top 0
+	@echo "==> alerts to account leads (no SMTP or webhook set: $(DEMO_DIR)/home/alerts.log)"
+	$(BIN)/risk --home $(DEMO_DIR)/home alerts deliver
+	@echo "==> the top flagged clients, with their reasons"
+	$(BIN)/risk --home $(DEMO_DIR)/home flags | head -40
 
 test: install-dev
 	$(BIN)/python -m pytest
