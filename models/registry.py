@@ -36,8 +36,17 @@ def connect(tracking_uri: str) -> Any:
 
     if tracking_uri.startswith("sqlite:///"):
         Path(tracking_uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    # MLflow also writes the URI into os.environ (for subprocesses); our settings read
+    # that variable, so a later Settings() in this process would silently inherit
+    # this store. Keep the environment as the user set it.
+    before = {name: os.environ.get(name) for name in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")}
     mlflow.set_tracking_uri(tracking_uri)
     mlflow.set_registry_uri(tracking_uri)
+    for name, value in before.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
     client = mlflow.MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
     if client.get_experiment_by_name(EXPERIMENT) is None and tracking_uri.startswith("sqlite:///"):
         # Artifacts beside the database, under the data directory, not ./mlruns

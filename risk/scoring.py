@@ -62,6 +62,7 @@ class RunSummary:
     clients: int
     models: dict[str, str]
     notes: dict[str, str]
+    started_by: str = ""
     opened: int = 0
     cleared: int = 0
     alerts: int = 0
@@ -140,6 +141,7 @@ def score(
             clients=len(features),
             models={risk: model.label for risk, model in models.items()},
             notes=notes,
+            started_by=started_by,
         )
         for risk, frame in assessed.items():
             _store_scores(connection, run_id, as_of, risk, models[risk].version, frame)
@@ -339,7 +341,12 @@ def _update_flags(
     def event(flag_id: str, kind: str, **values: Any) -> None:
         connection.execute(
             insert(flag_events).values(
-                flag_id=flag_id, at=now, run_id=run_id, kind=kind, actor="score-run", **values
+                flag_id=flag_id,
+                at=now,
+                run_id=run_id,
+                kind=kind,
+                actor=summary.started_by,
+                **values,
             )
         )
 

@@ -122,6 +122,12 @@ def test_ack_snooze_and_feedback_from_the_command_line(firm: Firm, engine_env: P
 
     feedback = runner.invoke(app, ["flags", "feedback", str(first["flag_id"]), "valid"])
     assert feedback.exit_code == 0, feedback.output
+    from risk.db import make_engine
+    from risk.flags import feedback_labels
+
+    labels = feedback_labels(make_engine(f"sqlite:///{engine_env / 'risk.db'}"))
+    assert labels[["flag_id", "feedback"]].values.tolist() == [[first["flag_id"], "valid"]]
+    assert labels["actor"].iloc[0].startswith("cli:")
     wrong = runner.invoke(app, ["flags", "feedback", str(first["flag_id"]), "maybe"])
     assert wrong.exit_code == 2
     assert "feedback" in wrong.output
