@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, and_, exists, insert, or_, select, update
 
+from risk.keys import Principal, visible_clients
 from risk.levels import rank
 from risk.tables import CONTRACT, flag_events, flags
 
@@ -60,6 +61,8 @@ def list_flags(
     level: str | None = None,
     include_snoozed: bool = False,
     today: date | None = None,
+    principal: Principal | None = None,
+    trend: str | None = None,
 ) -> list[Flag]:
     """Open flags, highest level then probability first; a PM's clients only with ``pm``.
     A flag snoozed until a date is hidden until then, unless ``include_snoozed``."""
@@ -76,6 +79,10 @@ def list_flags(
                 and_(projects.c.client_id == flags.c.client_id, projects.c.pm == pm.strip().lower())
             )
         )
+    if principal is not None:
+        query = query.where(visible_clients(principal, flags.c.client_id))
+    if trend is not None:
+        query = query.where(flags.c.trend == trend)
     if risk is not None:
         query = query.where(flags.c.risk == risk)
     if level is not None:
@@ -89,27 +96,29 @@ def list_flags(
     return sorted(found, key=lambda f: (-rank(f.level), -f.probability, f.client_id, f.risk))
 
 
-def get_flag(connection: Connection, flag_id: str) -> Flag:
+def get_flag(connection: Connection, flag_id: str, principal: Principal | None = None) -> Flag:
+    """The flag ``flag_id``; one the principal may not see does not exist for them."""
     clients = CONTRACT["clients"]
-    row = (
-        connection.execute(
-            select(flags, clients.c.name.label("client_name"))
-            .join(clients, clients.c.client_id == flags.c.client_id)
-            .where(flags.c.flag_id == flag_id)
-        )
-        .mappings()
-        .first()
+    query = (
+        select(flags, clients.c.name.label("client_name"))
+        .join(clients, clients.c.client_id == flags.c.client_id)
+        .where(flags.c.flag_id == flag_id)
     )
+    if principal is not None:
+        query = query.where(visible_clients(principal, flags.c.client_id))
+    row = connection.execute(query).mappings().first()
     if row is None:
         raise FlagNotFoundError(f"no flag {flag_id!r}")
     return _flag(row)
 
 
-def acknowledge(engine: Engine, flag_id: str, actor: str) -> Flag:
+def acknowledge(
+    engine: Engine, flag_id: str, actor: str, principal: Principal | None = None
+) -> Flag:
     """The PM has seen it: no alert again until its level changes."""
     now = datetime.now(UTC)
     with engine.begin() as connection:
-        flag = get_flag(connection, flag_id)
+        flag = get_flag(connection, flag_id, principal)
         connection.execute(
             update(flags)
             .where(flags.c.flag_id == flag_id)
@@ -119,7 +128,14 @@ def acknowledge(engine: Engine, flag_id: str, actor: str) -> Flag:
         return get_flag(connection, flag_id)
 
 
-def snooze(engine: Engine, flag_id: str, until: date, reason: str, actor: str) -> Flag:
+def snooze(
+    engine: Engine,
+    flag_id: str,
+    until: date,
+    reason: str,
+    actor: str,
+    principal: Principal | None = None,
+) -> Flag:
     """Hide the flag from the list until ``until`` (exclusive), with a reason."""
     if not reason.strip():
         raise ValueError("reason: a snooze needs a reason, kept with the flag")
@@ -127,7 +143,7 @@ def snooze(engine: Engine, flag_id: str, until: date, reason: str, actor: str) -
     if until <= today:
         raise ValueError(f"until: {until.isoformat()} is not after today ({today.isoformat()})")
     with engine.begin() as connection:
-        flag = get_flag(connection, flag_id)
+        flag = get_flag(connection, flag_id, principal)
         connection.execute(
             update(flags)
             .where(flags.c.flag_id == flag_id)
@@ -146,13 +162,18 @@ def snooze(engine: Engine, flag_id: str, until: date, reason: str, actor: str) -
 
 
 def give_feedback(
-    engine: Engine, flag_id: str, verdict: str, actor: str, note: str | None = None
+    engine: Engine,
+    flag_id: str,
+    verdict: str,
+    actor: str,
+    note: str | None = None,
+    principal: Principal | None = None,
 ) -> Flag:
     """Was the flag right? Kept as a label for retraining."""
     if verdict not in FEEDBACK:
         raise ValueError(f"feedback: {verdict!r} is not one of {', '.join(FEEDBACK)}")
     with engine.begin() as connection:
-        flag = get_flag(connection, flag_id)
+        flag = get_flag(connection, flag_id, principal)
         _event(
             connection, flag_id, "feedback", actor, level=flag.level, feedback=verdict, note=note
         )

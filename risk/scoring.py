@@ -33,7 +33,7 @@ from risk.levels import RISKS, cap_high, levels_of, trend
 from risk.reasons import GROUPS, next_step, reason_group, reason_text
 from risk.settings import Settings
 from risk.store import read_bundle
-from risk.tables import flag_events, flags, score_runs, scores
+from risk.tables import flag_events, flags, score_runs, scores, signals
 
 FEATURE_COLUMNS = list(FEATURES)
 #: Reasons shown per flagged client.
@@ -143,6 +143,7 @@ def score(
             notes=notes,
             started_by=started_by,
         )
+        _store_signals(connection, run_id, features)
         for risk, frame in assessed.items():
             _store_scores(connection, run_id, as_of, risk, models[risk].version, frame)
             _update_flags(connection, run_id, as_of, risk, frame, clients, settings, summary)
@@ -298,6 +299,22 @@ def _store_scores(
     ]
     for start in range(0, len(rows), 5_000):
         connection.execute(insert(scores), rows[start : start + 5_000])
+
+
+def _store_signals(connection: Connection, run_id: int, features: pd.DataFrame) -> None:
+    values = features[FEATURE_COLUMNS].astype("float64")
+    # JSON has no NaN or infinity (PostgreSQL refuses them): unknown is null.
+    cleaned = values.astype(object).where(np.isfinite(values.to_numpy()), None)
+    rows = [
+        {
+            "run_id": run_id,
+            "client_id": str(client_id),
+            "features": dict(zip(FEATURE_COLUMNS, row, strict=True)),
+        }
+        for client_id, row in zip(cleaned.index, cleaned.to_numpy().tolist(), strict=True)
+    ]
+    for start in range(0, len(rows), 5_000):
+        connection.execute(insert(signals), rows[start : start + 5_000])
 
 
 def _previous_probabilities(connection: Connection, run_id: int, risk: str) -> dict[str, float]:

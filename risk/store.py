@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, Table, and_, bindparam, insert, select
+from sqlalchemy import ColumnElement, Connection, Engine, Table, and_, bindparam, insert, select
 
 from features.bundle import Bundle, parse_frame
 from features.contract import FILES
@@ -50,19 +50,7 @@ def load(engine: Engine, bundle: Bundle, loaded_by: str, source: str = "") -> Lo
     unchanged: dict[str, int] = {}
     with engine.begin() as connection:
         for name, frame in bundle.frames():
-            table = CONTRACT[name]
-            key = KEYS[name]
-            incoming = {_key(row, key): row for row in _records(name, frame)}
-            stored = {
-                _key(row, key): row
-                for row in _records(name, _read_table(connection, name, ProblemLog()))
-            }
-            new = [row for k, row in incoming.items() if k not in stored]
-            edits = [row for k, row in incoming.items() if k in stored and stored[k] != row]
-            _insert(connection, table, new)
-            _update(connection, table, key, edits)
-            added[name], changed[name] = len(new), len(edits)
-            unchanged[name] = len(incoming) - len(new) - len(edits)
+            added[name], changed[name], unchanged[name] = upsert(connection, name, frame)
         inserted = connection.execute(
             insert(bundle_loads).values(
                 loaded_at=datetime.now(UTC),
@@ -76,6 +64,27 @@ def load(engine: Engine, bundle: Bundle, loaded_by: str, source: str = "") -> Lo
     return LoadReport(load_id=int(inserted[0]), added=added, changed=changed, unchanged=unchanged)
 
 
+def upsert(connection: Connection, name: str, frame: pd.DataFrame) -> tuple[int, int, int]:
+    """Add the new rows of contract file ``name`` and update the changed ones, in the
+    caller's transaction. Returns (added, changed, unchanged)."""
+    table = CONTRACT[name]
+    key = KEYS[name]
+    incoming = {_key(row, key): row for row in _records(name, frame)}
+    where = None
+    if len(incoming) <= 1_000:
+        # A small batch (the API's ingest): read back only the rows it may touch.
+        where = table.c[key[0]].in_(sorted({k[0] for k in incoming}))
+    stored = {
+        _key(row, key): row
+        for row in _records(name, read_table(connection, name, ProblemLog(), where))
+    }
+    new = [row for k, row in incoming.items() if k not in stored]
+    edits = [row for k, row in incoming.items() if k in stored and stored[k] != row]
+    _insert(connection, table, new)
+    _update(connection, table, key, edits)
+    return len(new), len(edits), len(incoming) - len(new) - len(edits)
+
+
 def read_bundle(engine: Engine) -> Bundle:
     """The database's contract tables as a ``Bundle``, typed like a file export."""
     require_current(engine)
@@ -83,7 +92,7 @@ def read_bundle(engine: Engine) -> Bundle:
     log = ProblemLog()
     with engine.connect() as connection:
         for name in FILES:
-            frames[name] = _read_table(connection, name, log)
+            frames[name] = read_table(connection, name, log)
         latest = connection.execute(
             select(bundle_loads.c.absent_columns).order_by(bundle_loads.c.load_id.desc()).limit(1)
         ).scalar()
@@ -98,21 +107,29 @@ def read_bundle(engine: Engine) -> Bundle:
     )
 
 
-def _read_table(connection: Connection, name: str, log: ProblemLog) -> pd.DataFrame:
-    """One contract table, typed by the same parser as a file export."""
+def read_table(
+    connection: Connection,
+    name: str,
+    log: ProblemLog | None = None,
+    where: ColumnElement[bool] | None = None,
+) -> pd.DataFrame:
+    """One contract table (the rows matching ``where``), typed like a file export."""
     spec = FILES[name]
     table = CONTRACT[name]
     query = select(table).order_by(*(table.c[k] for k in KEYS[name]))
+    if where is not None:
+        query = query.where(where)
     # The driver's own values (SQLite: ISO text), parsed by the same vectorised
     # parser as a file; SQLAlchemy's per-value conversion and pandas' per-row
     # inspection of Row objects cost ten times more.
-    rows = connection.exec_driver_sql(str(query.compile(dialect=connection.dialect))).fetchall()
+    compiled = query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+    rows = connection.exec_driver_sql(str(compiled)).fetchall()
     names = [c.name for c in spec.columns]
     values = list(zip(*rows, strict=True)) if rows else [()] * len(names)
     raw = pd.DataFrame(
         {name: pd.Series(column, dtype=object) for name, column in zip(names, values, strict=True)}
     )
-    return parse_frame(spec, raw, f"{name} table", log)
+    return parse_frame(spec, raw, f"{name} table", log if log is not None else ProblemLog())
 
 
 def has_data(engine: Engine) -> bool:

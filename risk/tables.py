@@ -130,6 +130,17 @@ scores = Table(
     Index(None, "client_id", "risk", "as_of"),
 )
 
+signals = Table(
+    "signals",
+    metadata,
+    # Each scored client's feature values at a run ({name: value}, None where
+    # unknown): what the API shows as the client's latest signals, and what a
+    # monitoring notebook compares with the training period.
+    Column("run_id", ForeignKey("score_runs.run_id"), primary_key=True),
+    Column("client_id", String(200), primary_key=True),
+    Column("features", JSON, nullable=False),
+)
+
 flags = Table(
     "flags",
     metadata,
@@ -212,4 +223,18 @@ alerts = Table(
         postgresql_where=text("state = 'pending'"),
     ),
     Index(None, "state", "next_attempt_at"),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("key_id", String(20), primary_key=True),
+    # SHA-256 of the key: keys are long random strings, so a fast hash is safe
+    # (a password hash would cost 50-300 ms on every request).
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),  # pm | lead | analyst | admin
+    Column("email", String(320), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
 )

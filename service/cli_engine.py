@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 db_app = typer.Typer(help="The app database: migrations.", no_args_is_help=True)
 flags_app = typer.Typer(help="Flagged clients: list them, or act on one.")
 alerts_app = typer.Typer(help="Alerts to account leads: deliver the outbox, count it.")
+keys_app = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=True)
 thresholds_app = typer.Typer(help="Probability thresholds of the levels.", no_args_is_help=True)
 
 
@@ -281,7 +282,66 @@ def alerts_deliver(ctx: typer.Context) -> None:
     typer.echo(f"sent {report.sent}, retry later {report.retried}, failed {report.failed}")
 
 
+@keys_app.command("create")
+def keys_create(
+    ctx: typer.Context,
+    role: Annotated[str, typer.Option(help="pm, lead, analyst or admin.")],
+    email: Annotated[str, typer.Option(help="Whose key: the PM's or lead's email.")],
+) -> None:
+    """Create a key and print it, alone on stdout, once: it is stored only hashed."""
+    from risk.keys import create_key
+
+    try:
+        key_id, secret = create_key(engine_for(_settings(ctx)), role, email, actor())
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"created key {key_id} ({role}, {email.strip().lower()}); keep it now:", err=True)
+    typer.echo(secret)
+
+
+@keys_app.command("list")
+def keys_list(ctx: typer.Context) -> None:
+    """Every key: id, role, email, created, revoked (never the key itself)."""
+    from risk.keys import list_keys
+
+    for key in list_keys(engine_for(_settings(ctx))):
+        revoked = key["revoked_at"]
+        state = f"revoked {revoked:%Y-%m-%d}" if isinstance(revoked, dt.datetime) else "active"
+        created = key["created_at"]
+        stamp = f"{created:%Y-%m-%d}" if isinstance(created, dt.datetime) else ""
+        typer.echo(f"{key['key_id']}  {key['role']:<8} {key['email']:<32} {stamp}  {state}")
+
+
+@keys_app.command("revoke")
+def keys_revoke(ctx: typer.Context, key_id: Annotated[str, typer.Argument()]) -> None:
+    """Revoke a key: requests with it get 401 from then on."""
+    from risk.keys import revoke_key
+
+    if not revoke_key(engine_for(_settings(ctx)), key_id):
+        typer.echo(f"error: no active key {key_id!r}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"revoked {key_id}")
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8000,
+) -> None:
+    """Serve the API and the PMs' web page."""
+    import uvicorn
+
+    from service.api import create_app
+
+    settings = _settings(ctx)
+    engine_for(settings)  # migrate an empty database, refuse one behind the code
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
 def register(app: typer.Typer) -> None:
+    app.command()(serve)
+    app.add_typer(keys_app, name="keys")
     app.add_typer(db_app, name="db")
     app.command()(load)
     app.command()(score)

@@ -1,0 +1,216 @@
+"""What the API and the web page show about one client, each a query scoped to the caller.
+
+``client_detail``: current scores with reasons, open flags, score history and
+the latest signals (feature values of the latest run). ``timeline``: messages
+with their polarity, invoices, and billed vs delivered vs budget week by week.
+A client the caller may not see does not exist for them (``None``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Engine, select
+
+from features.billing_questions import is_billing_question
+from features.build import FEATURES
+from features.sentiment import SentimentScorer
+from risk.flags import Flag, list_flags
+from risk.keys import Principal, visible_clients
+from risk.store import read_table
+from risk.tables import CONTRACT, score_runs, scores, signals
+
+
+def find_client(
+    connection: Connection, principal: Principal, client_id: str
+) -> dict[str, Any] | None:
+    clients = CONTRACT["clients"]
+    row = (
+        connection.execute(
+            select(clients).where(
+                clients.c.client_id == client_id, visible_clients(principal, clients.c.client_id)
+            )
+        )
+        .mappings()
+        .first()
+    )
+    return None if row is None else dict(row)
+
+
+def client_detail(engine: Engine, principal: Principal, client_id: str) -> dict[str, Any] | None:
+    with engine.connect() as connection:
+        client = find_client(connection, principal, client_id)
+        if client is None:
+            return None
+        history = connection.execute(
+            select(
+                scores.c.as_of,
+                scores.c.risk,
+                scores.c.probability,
+                scores.c.level,
+                scores.c.model_version,
+                scores.c.reasons,
+                scores.c.run_id,
+            )
+            .where(scores.c.client_id == client_id)
+            .order_by(scores.c.run_id)
+        ).all()
+        latest_signals = connection.execute(
+            select(signals.c.features, score_runs.c.as_of)
+            .join(score_runs, score_runs.c.run_id == signals.c.run_id)
+            .where(signals.c.client_id == client_id)
+            .order_by(signals.c.run_id.desc())
+            .limit(1)
+        ).first()
+    current: dict[str, dict[str, Any]] = {}
+    for row in history:  # later runs overwrite earlier ones
+        current[row.risk] = {
+            "risk": row.risk,
+            "probability": row.probability,
+            "level": row.level,
+            "as_of": row.as_of,
+            "model_version": row.model_version,
+            "reasons": row.reasons or [],
+        }
+    flags: list[Flag] = [
+        f
+        for f in list_flags(engine, include_snoozed=True, principal=principal)
+        if f.client_id == client_id
+    ]
+    return {
+        "client_id": client["client_id"],
+        "name": client["name"],
+        "language": client["language"] or "en",
+        "account_lead": client["account_lead"],
+        "industry": client["industry"],
+        "client_since": client["client_since"],
+        "scores": list(current.values()),
+        "flags": [f.as_dict() for f in flags],
+        "history": [
+            {"as_of": r.as_of, "risk": r.risk, "probability": r.probability, "level": r.level}
+            for r in history
+        ],
+        "signals_as_of": None if latest_signals is None else latest_signals.as_of,
+        "signals": []
+        if latest_signals is None
+        else [
+            {"feature": name, "value": latest_signals.features.get(name), "description": text}
+            for name, text in FEATURES.items()
+        ],
+    }
+
+
+def timeline(engine: Engine, principal: Principal, client_id: str) -> dict[str, Any] | None:
+    """Messages (with polarity), invoices, and billed / delivered / budget by week."""
+    clients = CONTRACT["clients"]
+    with engine.connect() as connection:
+        client = find_client(connection, principal, client_id)
+        if client is None:
+            return None
+        of_client = {
+            name: read_table(connection, name, where=CONTRACT[name].c.client_id == client_id)
+            for name in ("messages", "invoices", "projects")
+        }
+        project_ids = sorted(of_client["projects"]["project_id"])
+        progress = read_table(
+            connection, "progress", where=CONTRACT["progress"].c.project_id.in_(project_ids)
+        )
+    del clients
+    messages = of_client["messages"].sort_values("sent_at", kind="stable")
+    texts = [t if isinstance(t, str) else None for t in messages["text"].tolist()]
+    language = client["language"] if client["language"] in ("en", "de") else None
+    languages = [language] * len(texts)
+    polarity = SentimentScorer().score_many(texts, languages)
+    question = (
+        is_billing_question(texts, languages) & (messages["direction"] == "inbound").to_numpy()
+    )
+    invoices = of_client["invoices"].sort_values("issued_at", kind="stable")
+    sent = list(messages["sent_at"].dt.to_pydatetime())
+    return {
+        "client_id": client_id,
+        "messages": [
+            {
+                "message_id": m.message_id,
+                "sent_at": when,
+                "direction": m.direction,
+                "channel": m.channel,
+                "author": m.author if isinstance(m.author, str) else None,
+                "text": t,
+                "polarity": None if t is None or not np.isfinite(p) else round(float(p), 3),
+                "billing_question": bool(q),
+            }
+            for m, when, t, p, q in zip(
+                messages.itertuples(), sent, texts, polarity, question, strict=True
+            )
+        ],
+        "invoices": [_invoice(row) for row in invoices.itertuples()],
+        "spend": spend_by_week(of_client["projects"], progress, invoices),
+    }
+
+
+def _day(value: Any) -> date | None:
+    return None if pd.isna(value) else pd.Timestamp(value).date()
+
+
+def _invoice(row: Any) -> dict[str, Any]:
+    return {
+        "invoice_id": row.invoice_id,
+        "project_id": row.project_id if isinstance(row.project_id, str) else None,
+        "issued_at": _day(row.issued_at),
+        "due_at": _day(row.due_at),
+        "amount": float(row.amount),
+        "paid_at": _day(row.paid_at),
+        "disputed_at": _day(row.disputed_at),
+    }
+
+
+def spend_by_week(
+    projects: pd.DataFrame, progress: pd.DataFrame, invoices: pd.DataFrame
+) -> list[dict[str, Any]]:
+    """Per week (ending Sunday): billed to date, delivered to date (each project's latest
+    reported percent complete x its budget) and the budget of the projects started."""
+    if projects.empty:
+        return []
+    events = [
+        projects["start_date"].min(),
+        invoices["issued_at"].max(),
+        progress["reported_at"].max(),
+    ]
+    start = min(e for e in events if pd.notna(e))
+    end = max(e for e in events if pd.notna(e))
+    weeks = pd.date_range(start.normalize(), end.normalize() + pd.Timedelta(days=6), freq="W-SUN")
+    billed = np.searchsorted(
+        invoices["issued_at"].sort_values().to_numpy(), weeks.to_numpy(), side="right"
+    )
+    amounts = np.r_[0.0, np.cumsum(invoices.sort_values("issued_at")["amount"].to_numpy())]
+    budget = np.zeros(len(weeks))
+    delivered = np.zeros(len(weeks))
+    for project_id, start_date, project_budget in zip(
+        projects["project_id"].tolist(),
+        projects["start_date"].to_numpy(),
+        projects["budget"].to_numpy(dtype="float64"),
+        strict=True,
+    ):  # a client has a handful of projects
+        budget += np.where(weeks.to_numpy() >= start_date, project_budget, 0.0)
+        reports = progress[progress["project_id"] == project_id].sort_values("reported_at")
+        if reports.empty:
+            continue
+        index = (
+            np.searchsorted(reports["reported_at"].to_numpy(), weeks.to_numpy(), side="right") - 1
+        )
+        percent = np.where(
+            index >= 0, reports["percent_complete"].to_numpy()[np.maximum(index, 0)], 0.0
+        )
+        delivered += percent / 100 * project_budget
+    return [
+        {
+            "week": w.date(),
+            "billed": round(float(amounts[b]), 2),
+            "delivered": round(float(d), 2),
+            "budget": float(g),
+        }
+        for w, b, d, g in zip(weeks, billed, delivered, budget, strict=True)
+    ]

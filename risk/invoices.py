@@ -1,0 +1,230 @@
+"""What a client is paying for: one invoice explained from the firm's own records.
+
+The hours and amounts behind the invoice by person or role and week (the time
+entries linked to it; without links, the billable entries of its project in
+its period), the progress reported over the same period, the project's billed
+to date against delivered value and budget on the invoice's date, and a short
+text the PM can send the client, in German for German clients.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from risk.clients import find_client
+from risk.keys import Principal
+from risk.store import read_table
+from risk.tables import CONTRACT
+
+
+def explain_invoice(engine: Engine, principal: Principal, invoice_id: str) -> dict[str, Any] | None:
+    """The explanation of ``invoice_id``, or None when the caller may not see it."""
+    invoices = CONTRACT["invoices"]
+    with engine.connect() as connection:
+        found = read_table(connection, "invoices", where=invoices.c.invoice_id == invoice_id)
+        if found.empty:
+            return None
+        invoice = found.iloc[0]
+        client = find_client(connection, principal, str(invoice["client_id"]))
+        if client is None:
+            return None
+        project_id = invoice["project_id"] if isinstance(invoice["project_id"], str) else None
+        entries = CONTRACT["time_entries"]
+        linked = read_table(connection, "time_entries", where=entries.c.invoice_id == invoice_id)
+        basis = "linked time entries"
+        if linked.empty and project_id is not None:
+            linked = read_table(
+                connection, "time_entries", where=entries.c.project_id == project_id
+            )
+            start = invoice["period_start"] if pd.notna(invoice["period_start"]) else None
+            end = invoice["period_end"] if pd.notna(invoice["period_end"]) else invoice["issued_at"]
+            in_period = linked["billable"] & (linked["worked_on"] <= end)
+            if start is not None:
+                in_period &= linked["worked_on"] >= start
+            linked = linked[in_period]
+            basis = "billable time of the project in the invoice's period"
+        project = None
+        progress = pd.DataFrame()
+        billed_to_date = None
+        if project_id is not None:
+            projects = read_table(
+                connection, "projects", where=CONTRACT["projects"].c.project_id == project_id
+            )
+            project = projects.iloc[0] if len(projects) else None
+            progress = read_table(
+                connection, "progress", where=CONTRACT["progress"].c.project_id == project_id
+            )
+            of_project = read_table(
+                connection, "invoices", where=invoices.c.project_id == project_id
+            )
+            billed_to_date = float(
+                of_project.loc[of_project["issued_at"] <= invoice["issued_at"], "amount"].sum()
+            )
+    issued = invoice["issued_at"]
+    period_start = (
+        invoice["period_start"]
+        if pd.notna(invoice["period_start"])
+        else (linked["worked_on"].min() if len(linked) else issued)
+    )
+    period_end = invoice["period_end"] if pd.notna(invoice["period_end"]) else issued
+    work = _work_by_week(linked)
+    reported = (
+        progress[
+            (progress["reported_at"] >= period_start) & (progress["reported_at"] <= period_end)
+        ]
+        if len(progress)
+        else progress
+    )
+    before = progress[progress["reported_at"] <= issued] if len(progress) else progress
+    delivered_percent = (
+        float(before.sort_values("reported_at")["percent_complete"].iloc[-1])
+        if len(before)
+        else None
+    )
+    budget = None if project is None else float(project["budget"])
+    summary = {
+        "budget": budget,
+        "billed_to_date": billed_to_date,
+        "delivered_percent": delivered_percent,
+        "delivered_value": None
+        if budget is None or delivered_percent is None
+        else round(budget * delivered_percent / 100, 2),
+    }
+    language = "de" if client["language"] == "de" else "en"
+    hours = float(linked["hours"].sum()) if len(linked) else 0.0
+    return {
+        "invoice_id": invoice_id,
+        "client_id": client["client_id"],
+        "project_id": project_id,
+        "amount": float(invoice["amount"]),
+        "issued_at": _day(issued),
+        "period_start": _day(period_start),
+        "period_end": _day(period_end),
+        "basis": basis,
+        "hours": round(hours, 2),
+        "work": work,
+        "progress": [
+            {"reported_at": _day(r), "percent_complete": float(p)}
+            for r, p in zip(reported["reported_at"], reported["percent_complete"], strict=True)
+        ]
+        if len(reported)
+        else [],
+        "project": summary,
+        "language": language,
+        "text": _text(
+            language, client, invoice, hours, work, reported, summary, period_start, period_end
+        ),
+    }
+
+
+def _day(value: Any) -> date | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def _work_by_week(entries: pd.DataFrame) -> list[dict[str, Any]]:
+    if entries.empty:
+        return []
+    who = entries["person"].where(entries["person"].notna(), entries["role"]).fillna("team")
+    frame = pd.DataFrame(
+        {
+            "week": entries["worked_on"].dt.to_period("W-SUN").dt.start_time,
+            "person": who.astype(str),
+            "role": entries["role"].astype(object).where(entries["role"].notna(), None),
+            "hours": entries["hours"].to_numpy(dtype="float64"),
+            "amount": entries["amount"].to_numpy(dtype="float64"),
+        }
+    )
+    grouped = (
+        frame.groupby(["week", "person"], sort=True, dropna=False)
+        .agg(role=("role", "first"), hours=("hours", "sum"), amount=("amount", "sum"))
+        .reset_index()
+    )
+    return [
+        {
+            "week": w.date(),
+            "person": p,
+            "role": r if isinstance(r, str) else None,
+            "hours": round(float(h), 2),
+            "amount": round(float(a), 2),
+        }
+        for w, p, r, h, a in zip(
+            grouped["week"],
+            grouped["person"],
+            grouped["role"],
+            grouped["hours"],
+            grouped["amount"],
+            strict=True,
+        )
+    ]
+
+
+def _money(value: float, language: str) -> str:
+    text = f"{value:,.0f}"
+    return text.replace(",", ".") if language == "de" else text
+
+
+def _text(
+    language: str,
+    client: dict[str, Any],
+    invoice: pd.Series,
+    hours: float,
+    work: list[dict[str, Any]],
+    reported: pd.DataFrame,
+    summary: dict[str, Any],
+    start: Any,
+    end: Any,
+) -> str:
+    """A few sentences the PM can send the client as they are."""
+    people = sorted({w["person"] for w in work})
+    amount = _money(float(invoice["amount"]), language)
+    span = (
+        f"{pd.Timestamp(start):%d.%m.%Y}–{pd.Timestamp(end):%d.%m.%Y}"
+        if language == "de"
+        else (f"{pd.Timestamp(start):%Y-%m-%d} to {pd.Timestamp(end):%Y-%m-%d}")
+    )
+    billed_share = 100 * (summary["billed_to_date"] or 0.0) / (summary["budget"] or 1.0)
+    first = float(reported["percent_complete"].iloc[0]) if len(reported) else None
+    last = float(reported["percent_complete"].iloc[-1]) if len(reported) else None
+    german_hours = f"{hours:.1f}".replace(".", ",")
+    if language == "de":
+        lines = [
+            f"Die Rechnung {invoice['invoice_id']} über {amount} umfasst die Arbeit vom {span}: "
+            f"{german_hours} Stunden von {len(people)} Person{'en' if len(people) != 1 else ''}."
+        ]
+        if first is not None and last is not None:
+            lines.append(
+                f"In diesem Zeitraum stieg der Fortschritt von {first:.0f} % auf {last:.0f} %."
+            )
+        if summary["budget"] and summary["billed_to_date"] is not None:
+            lines.append(
+                f"Bisher sind {billed_share:.0f} % des Budgets abgerechnet"
+                + (
+                    f", {summary['delivered_percent']:.0f} % des Projekts sind geliefert."
+                    if summary["delivered_percent"] is not None
+                    else "."
+                )
+            )
+        lines.append("Gern gehen wir die Positionen gemeinsam durch.")
+    else:
+        lines = [
+            f"Invoice {invoice['invoice_id']} for {amount} covers the work from {span}: "
+            f"{hours:.1f} hours by {len(people)} {'person' if len(people) == 1 else 'people'}."
+        ]
+        if first is not None and last is not None:
+            lines.append(f"Over that period, progress went from {first:.0f}% to {last:.0f}%.")
+        if summary["budget"] and summary["billed_to_date"] is not None:
+            lines.append(
+                f"So far {billed_share:.0f}% of the budget is billed"
+                + (
+                    f" and {summary['delivered_percent']:.0f}% of the project is delivered."
+                    if summary["delivered_percent"] is not None
+                    else "."
+                )
+            )
+        lines.append("We are happy to walk you through the details.")
+    del client
+    return " ".join(lines)

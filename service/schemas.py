@@ -1,0 +1,215 @@
+"""The API's request and response models: the OpenAPI document is the contract."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Risk = Literal["dispute", "churn"]
+Level = Literal["high", "elevated"]
+Trend = Literal["new", "rising", "steady", "falling", "cleared"]
+Verdict = Literal["valid", "false_alarm", "premature"]
+
+
+class Problem(BaseModel):
+    """Where a request went wrong, and why."""
+
+    loc: list[str | int] = Field(
+        description="The field: ['body', 'rows', 3, 'amount'], ['query', 'page'], ..."
+    )
+    msg: str
+    type: str = "value_error"
+
+
+class ErrorResponse(BaseModel):
+    detail: list[Problem]
+
+
+class Reason(BaseModel):
+    text: str = Field(
+        description="A sentence with the numbers behind it, in the client's language."
+    )
+    feature: str = Field(description="The strongest feature of the reason's group.")
+    value: float | None = Field(description="That feature's value.")
+    contribution: float = Field(
+        description="Added probability (baseline Shapley, summed over the group)."
+    )
+
+
+class FlagOut(BaseModel):
+    flag_id: str
+    client_id: str
+    client_name: str | None
+    risk: Risk
+    status: Literal["open", "cleared"]
+    level: Level | None
+    probability: float
+    trend: Trend
+    reasons: list[Reason]
+    next_step: str
+    opened_on: date
+    acknowledged_by: str | None
+    snoozed_until: date | None
+
+
+class FlagPage(BaseModel):
+    items: list[FlagOut]
+    total: int
+    page: int
+    per_page: int
+
+
+class ScoreOut(BaseModel):
+    risk: Risk
+    probability: float
+    level: Level | None
+    as_of: date
+    model_version: str
+    reasons: list[Reason]
+
+
+class HistoryPoint(BaseModel):
+    as_of: date
+    risk: Risk
+    probability: float
+    level: Level | None
+
+
+class Signal(BaseModel):
+    feature: str
+    value: float | None
+    description: str
+
+
+class ClientOut(BaseModel):
+    client_id: str
+    name: str | None
+    language: str
+    account_lead: str
+    industry: str | None
+    client_since: date
+    scores: list[ScoreOut]
+    flags: list[FlagOut]
+    history: list[HistoryPoint]
+    signals_as_of: date | None
+    signals: list[Signal]
+
+
+class MessageOut(BaseModel):
+    message_id: str
+    sent_at: datetime
+    direction: Literal["inbound", "outbound"]
+    channel: str
+    author: str | None
+    text: str | None
+    polarity: float | None = Field(description="-1..1; null for a message without text.")
+    billing_question: bool
+
+
+class InvoiceOut(BaseModel):
+    invoice_id: str
+    project_id: str | None
+    issued_at: date
+    due_at: date
+    amount: float
+    paid_at: date | None
+    disputed_at: date | None
+
+
+class SpendPoint(BaseModel):
+    week: date
+    billed: float = Field(description="Invoiced to date.")
+    delivered: float = Field(description="Latest reported percent complete x budget, summed.")
+    budget: float = Field(description="Budget of the projects started.")
+
+
+class Timeline(BaseModel):
+    client_id: str
+    messages: list[MessageOut]
+    invoices: list[InvoiceOut]
+    spend: list[SpendPoint]
+
+
+class WorkLine(BaseModel):
+    week: date
+    person: str
+    role: str | None
+    hours: float
+    amount: float
+
+
+class ProgressPoint(BaseModel):
+    reported_at: date
+    percent_complete: float
+
+
+class ProjectPosition(BaseModel):
+    budget: float | None
+    billed_to_date: float | None
+    delivered_percent: float | None
+    delivered_value: float | None
+
+
+class InvoiceExplanation(BaseModel):
+    invoice_id: str
+    client_id: str
+    project_id: str | None
+    amount: float
+    issued_at: date
+    period_start: date | None
+    period_end: date | None
+    basis: str = Field(description="Which time entries the work lines come from.")
+    hours: float
+    work: list[WorkLine]
+    progress: list[ProgressPoint]
+    project: ProjectPosition
+    language: Literal["en", "de"]
+    text: str = Field(description="A short explanation the PM can send the client.")
+
+
+class SnoozeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    until: date = Field(description="Hidden until this date.")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    verdict: Verdict
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class IngestIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    file: Literal[
+        "clients", "projects", "progress", "time_entries", "invoices", "messages", "churn"
+    ]
+    rows: list[dict[str, Any]] = Field(min_length=1, max_length=10_000)
+
+
+class IngestOut(BaseModel):
+    file: str
+    added: int
+    changed: int
+    unchanged: int
+
+
+class ScoreJob(BaseModel):
+    job_id: int
+    status: Literal["running", "done", "failed"]
+    started_at: datetime
+    finished_at: datetime | None
+    run_id: int | None
+    error: str | None
+
+
+class ModelsOut(BaseModel):
+    models: dict[str, str | None] = Field(description="The champion version in use per risk.")
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    database: str
+    models: dict[str, str | None]
