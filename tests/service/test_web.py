@@ -1,0 +1,454 @@
+"""The PMs' web page through FastAPI's TestClient: sign-in with a signed session
+cookie, CSRF on every form, flags scoped like the API, acting on a flag through
+its forms, English and German, server-drawn SVG charts.
+
+The firm: the small simulation, a logistic model per risk fitted in-process (the
+path a score run takes, without the MLflow registry that ``risk train`` adds and
+the page does not need), loaded and scored once; each module gets its own copy of
+the database, since the forms change it."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import sqlite3
+import stat
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from markupsafe import escape
+from sqlalchemy import Engine, select
+
+from features.labels import HORIZONS
+from features.simulation import Simulation
+from models.dataset import training_set, weekly_as_of
+from models.train import fit
+from risk.db import make_engine, upgrade
+from risk.flags import Flag, feedback_labels, list_flags
+from risk.keys import Principal, create_key, revoke_key
+from risk.levels import RISKS
+from risk.scoring import Model, score
+from risk.settings import Settings
+from risk.store import load
+from risk.tables import CONTRACT, flags
+from service import charts
+from service.api import create_app
+
+AS_OF = date(2025, 11, 30)
+#: Low enough that the small firm has flags at both levels (as ``engine_env``).
+THRESHOLDS = {
+    "dispute_elevated": 0.02,
+    "dispute_high": 0.3,
+    "churn_elevated": 0.005,
+    "churn_high": 0.03,
+}
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+FLAG_IDS = re.compile(r'data-flag-id="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class Caller:
+    key_id: str
+    secret: str
+    principal: Principal
+
+
+@dataclass(frozen=True)
+class WebFirm:
+    """A scored firm's home, with a key for a PM and for another PM whose flagged
+    clients the first may not see."""
+
+    settings: Settings
+    pm: Caller
+    other_pm: Caller
+
+
+_BASE: dict[str, WebFirm] = {}
+
+
+def _caller(engine: Engine, role: str, email: str) -> Caller:
+    key_id, secret = create_key(engine, role, email, "test")
+    return Caller(key_id, secret, Principal(key_id=key_id, role=role, email=email))
+
+
+def _scored_firm(simulation: Simulation, home: Path) -> WebFirm:
+    bundle = simulation.bundle
+    data = training_set(bundle, weekly_as_of(bundle))
+    models = {
+        risk: Model(
+            risk=risk,
+            version="1",
+            predict=fit(data, target, "logistic", HORIZONS[target]).predict_proba,
+        )
+        for risk, target in RISKS.items()
+    }
+    settings = Settings(home=home, **THRESHOLDS)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    load(engine, bundle, "test")
+    score(engine, settings, "test", as_of=AS_OF, models=models, notes={})
+    with engine.connect() as connection:
+        flagged = set(
+            connection.execute(select(flags.c.client_id).where(flags.c.status == "open")).scalars()
+        )
+    by_pm = bundle.projects.groupby("pm")["client_id"].apply(set)
+    pm = max(sorted(by_pm.index), key=lambda p: len(by_pm[p] & flagged))
+    other = max(
+        sorted(p for p in by_pm.index if p != pm),
+        key=lambda p: len((by_pm[p] - by_pm[pm]) & flagged),
+    )
+    assert by_pm[pm] & flagged, "the thresholds flag none of the PM's clients"
+    assert (by_pm[other] - by_pm[pm]) & flagged
+    firm = WebFirm(settings, _caller(engine, "pm", pm), _caller(engine, "pm", other))
+    engine.dispose()
+    return firm
+
+
+def web_firm_copy(
+    simulation: Simulation, tmp_path_factory: pytest.TempPathFactory, name: str
+) -> WebFirm:
+    """A copy of the scored firm (built once per session) in a home of its own."""
+    if "base" not in _BASE:
+        _BASE["base"] = _scored_firm(simulation, tmp_path_factory.mktemp("web-firm"))
+    base = _BASE["base"]
+    home = tmp_path_factory.mktemp(name)
+    source = sqlite3.connect(base.settings.home / "risk.db")
+    target = sqlite3.connect(home / "risk.db")
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return WebFirm(Settings(home=home, **THRESHOLDS), base.pm, base.other_pm)
+
+
+@pytest.fixture(scope="module")
+def firm(small_simulation: Simulation, tmp_path_factory: pytest.TempPathFactory) -> WebFirm:
+    return web_firm_copy(small_simulation, tmp_path_factory, "web-home")
+
+
+@pytest.fixture
+def client(firm: WebFirm) -> TestClient:
+    return TestClient(create_app(firm.settings), follow_redirects=False)
+
+
+def csrf_of(html: str) -> str:
+    found = CSRF.search(html)
+    assert found, "no CSRF field in the page"
+    return found.group(1)
+
+
+def sign_in(client: TestClient, caller: Caller) -> None:
+    token = csrf_of(client.get("/login").text)
+    answer = client.post("/login", data={"api_key": caller.secret, "csrf_token": token})
+    assert answer.status_code == 303, answer.text
+    assert answer.headers["location"] == "/app/flags"
+
+
+def open_flags(firm: WebFirm, caller: Caller, **filters: Any) -> list[Flag]:
+    engine = make_engine(firm.settings.database_url)
+    try:
+        return list_flags(engine, principal=caller.principal, **filters)
+    finally:
+        engine.dispose()
+
+
+def visible(firm: WebFirm, caller: Caller) -> set[str]:
+    projects = CONTRACT["projects"]
+    engine = make_engine(firm.settings.database_url)
+    try:
+        with engine.connect() as connection:
+            return set(
+                connection.execute(
+                    select(projects.c.client_id).where(projects.c.pm == caller.principal.email)
+                ).scalars()
+            )
+    finally:
+        engine.dispose()
+
+
+def test_sign_in_with_a_good_key_and_refuse_a_bad_one(firm: WebFirm, client: TestClient) -> None:
+    assert client.get("/").headers["location"] == "/login"
+    assert client.get("/app/flags").headers["location"].startswith("/login")
+    form = client.get("/login")
+    assert form.status_code == 200
+    assert 'type="password"' in form.text
+    assert '<label for="api_key">API key</label>' in form.text
+    token = csrf_of(form.text)
+
+    wrong = client.post("/login", data={"api_key": "brk_nope", "csrf_token": token})
+    assert wrong.status_code == 401
+    assert "unknown or has been revoked" in wrong.text
+    assert 'name="api_key"' in wrong.text
+
+    signed = client.post("/login", data={"api_key": firm.pm.secret, "csrf_token": token})
+    assert signed.status_code == 303
+    assert signed.headers["location"] == "/app/flags"
+    cookie = next(c for c in signed.headers.get_list("set-cookie") if c.startswith("risk_session="))
+    assert "httponly" in cookie.lower()
+    assert "samesite=lax" in cookie.lower()
+    # Signed, and it holds the key's id, never the key itself.
+    payload = cookie.split("=", 1)[1].split(";")[0].split(".")[0]
+    session = json.loads(base64.b64decode(payload + "=" * (-len(payload) % 4)))
+    assert session["key_id"] == firm.pm.key_id
+    assert firm.pm.secret not in json.dumps(session)
+    assert client.get("/").headers["location"] == "/app/flags"
+    page = client.get("/app/flags")
+    assert page.status_code == 200
+    assert firm.pm.principal.email in page.text
+    assert page.headers["cache-control"] == "no-store"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+
+    # A tampered cookie is no session.
+    value = client.cookies["risk_session"]
+    tampered = value[:-2] + ("xx" if not value.endswith("xx") else "yy")
+    stranger = TestClient(client.app, follow_redirects=False)
+    answer = stranger.get("/app/flags", headers={"Cookie": f"risk_session={tampered}"})
+    assert answer.headers["location"].startswith("/login")
+
+    key = (firm.settings.home / "session.key").stat()
+    assert stat.S_IMODE(key.st_mode) == 0o600
+
+
+def test_sign_out_and_a_revoked_key_end_the_session(firm: WebFirm, client: TestClient) -> None:
+    sign_in(client, firm.pm)
+    page = client.get("/app/flags")
+    assert client.post("/logout", data={"csrf_token": "wrong"}).status_code == 403
+    out = client.post("/logout", data={"csrf_token": csrf_of(page.text)})
+    assert out.status_code == 303
+    assert out.headers["location"] == "/login"
+    assert client.get("/app/flags").headers["location"].startswith("/login")
+
+    engine = make_engine(firm.settings.database_url)
+    key_id, secret = create_key(engine, "pm", firm.pm.principal.email, "test")
+    sign_in(client, Caller(key_id, secret, firm.pm.principal))
+    assert client.get("/app/flags").status_code == 200
+    assert revoke_key(engine, key_id)
+    engine.dispose()
+    assert client.get("/app/flags").headers["location"].startswith("/login")
+
+
+def test_csrf_missing_or_wrong_is_403(firm: WebFirm, client: TestClient) -> None:
+    # The sign-in form's token lives in a session without a key.
+    assert client.post("/login", data={"api_key": firm.pm.secret}).status_code == 403
+    client.get("/login")
+    refused = client.post("/login", data={"api_key": firm.pm.secret, "csrf_token": "x" * 43})
+    assert refused.status_code == 403
+    assert "security token" in refused.text
+
+    sign_in(client, firm.pm)
+    flag = open_flags(firm, firm.pm)[0]
+    page = client.get(f"/app/clients/{flag.client_id}")
+    token = csrf_of(page.text)
+    before = next(f for f in open_flags(firm, firm.pm) if f.flag_id == flag.flag_id)
+    assert client.post(f"/app/flags/{flag.flag_id}/ack").status_code == 403
+    assert (
+        client.post(f"/app/flags/{flag.flag_id}/ack", data={"csrf_token": token[:-1]}).status_code
+        == 403
+    )
+    later = (datetime.now(UTC).date() + timedelta(days=30)).isoformat()
+    snoozed = client.post(
+        f"/app/flags/{flag.flag_id}/snooze",
+        data={"csrf_token": "", "until": later, "reason": "on holiday"},
+    )
+    assert snoozed.status_code == 403
+    # A token of another session does not do either.
+    other = TestClient(create_app(firm.settings), follow_redirects=False)
+    other_token = csrf_of(other.get("/login").text)
+    assert (
+        client.post(
+            f"/app/flags/{flag.flag_id}/feedback",
+            data={"csrf_token": other_token, "verdict": "valid"},
+        ).status_code
+        == 403
+    )
+    after = open_flags(firm, firm.pm)
+    assert next(f for f in after if f.flag_id == flag.flag_id) == before
+    engine = make_engine(firm.settings.database_url)
+    assert flag.flag_id not in set(feedback_labels(engine)["flag_id"])
+    engine.dispose()
+
+
+def test_the_flag_list_is_scoped_to_the_pm(firm: WebFirm, client: TestClient) -> None:
+    sign_in(client, firm.pm)
+    page = client.get("/app/flags")
+    shown = FLAG_IDS.findall(page.text)
+    expected = open_flags(firm, firm.pm)
+    assert shown == [f.flag_id for f in expected]  # highest level and probability first
+    mine = visible(firm, firm.pm)
+    assert {f.client_id for f in expected} <= mine
+    first = expected[0]
+    assert first.client_name is not None
+    assert escape(first.client_name) in page.text
+    for reason in first.reasons:
+        assert escape(reason["text"]) in page.text
+    assert f'href="/app/clients/{first.client_id}#flag-{first.flag_id}"' in page.text
+    assert "badge high" in page.text or "badge elevated" in page.text
+
+    churn = client.get("/app/flags", params={"risk": "churn", "level": "high"})
+    assert FLAG_IDS.findall(churn.text) == [
+        f.flag_id for f in open_flags(firm, firm.pm, risk="churn", level="high")
+    ]
+    assert 'value="churn" selected' in churn.text
+
+    theirs = next(f for f in open_flags(firm, firm.other_pm) if f.client_id not in mine)
+    hidden = client.get(f"/app/clients/{theirs.client_id}")
+    assert hidden.status_code == 404
+    assert "not one of yours" in hidden.text
+    assert client.get("/app/clients/C-no-such-client").status_code == 404
+    token = csrf_of(page.text)
+    acted = client.post(f"/app/flags/{theirs.flag_id}/ack", data={"csrf_token": token})
+    assert acted.status_code == 404
+    assert client.get(f"/app/clients/{first.client_id}").status_code == 200
+
+
+def test_snooze_through_the_form_takes_the_flag_off_the_list(
+    firm: WebFirm, client: TestClient
+) -> None:
+    sign_in(client, firm.pm)
+    flag = open_flags(firm, firm.pm)[-1]
+    page = client.get(f"/app/clients/{flag.client_id}")
+    token = csrf_of(page.text)
+    assert f'action="/app/flags/{flag.flag_id}/snooze"' in page.text
+    url = f"/app/flags/{flag.flag_id}/snooze"
+
+    no_reason = client.post(url, data={"csrf_token": token, "until": "2099-01-01", "reason": " "})
+    assert no_reason.status_code == 303
+    assert "needs a reason" in client.get(no_reason.headers["location"]).text
+    past = client.post(url, data={"csrf_token": token, "until": "2020-01-01", "reason": "x"})
+    assert "after today" in client.get(past.headers["location"]).text
+    assert flag.flag_id in FLAG_IDS.findall(client.get("/app/flags").text)
+
+    until = datetime.now(UTC).date() + timedelta(days=21)
+    done = client.post(
+        url, data={"csrf_token": token, "until": until.isoformat(), "reason": "on holiday"}
+    )
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/app/clients/{flag.client_id}#flag-{flag.flag_id}"
+    back = client.get(done.headers["location"])
+    assert f"Snoozed until {until.isoformat()}" in back.text
+    assert flag.flag_id not in FLAG_IDS.findall(client.get("/app/flags").text)
+    stored = next(
+        f for f in open_flags(firm, firm.pm, include_snoozed=True) if f.flag_id == flag.flag_id
+    )
+    assert stored.snoozed_until == until
+
+
+def test_acknowledge_and_feedback_through_the_forms(firm: WebFirm, client: TestClient) -> None:
+    sign_in(client, firm.pm)
+    flag = open_flags(firm, firm.pm)[0]
+    token = csrf_of(client.get(f"/app/clients/{flag.client_id}").text)
+    acked = client.post(f"/app/flags/{flag.flag_id}/ack", data={"csrf_token": token})
+    assert acked.status_code == 303
+    page = client.get(acked.headers["location"]).text
+    assert f"Acknowledged by pm:{firm.pm.principal.email}" in page
+    assert "no alert again" in page
+
+    wrong = client.post(
+        f"/app/flags/{flag.flag_id}/feedback", data={"csrf_token": token, "verdict": "maybe"}
+    )
+    assert "Pick one of the answers" in client.get(wrong.headers["location"]).text
+    given = client.post(
+        f"/app/flags/{flag.flag_id}/feedback",
+        data={"csrf_token": token, "verdict": "premature", "note": "budget talk next week"},
+    )
+    assert given.status_code == 303
+    engine = make_engine(firm.settings.database_url)
+    labels = feedback_labels(engine)
+    engine.dispose()
+    mine = labels[labels["flag_id"] == flag.flag_id]
+    assert mine["feedback"].tolist() == ["premature"]
+    assert mine["actor"].tolist() == [f"pm:{firm.pm.principal.email}"]
+
+
+def test_german_ui_from_the_query_a_cookie_or_the_browser(
+    firm: WebFirm, client: TestClient
+) -> None:
+    german = client.get("/login", headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.8"})
+    assert '<html lang="de">' in german.text
+    assert "API-Schlüssel" in german.text
+    english = client.get("/login", headers={"Accept-Language": "en-GB,en;q=0.9,de;q=0.5"})
+    assert "Sign in" in english.text
+
+    sign_in(client, firm.pm)
+    page = client.get("/app/flags", params={"lang": "de", "risk": "churn"})
+    assert '<html lang="de">' in page.text
+    assert "Offene Warnungen" in page.text
+    assert "Abmelden" in page.text
+    assert 'href="/app/flags?risk=churn&amp;lang=en"' in page.text  # the toggle keeps filters
+    assert "lang=de" in "".join(page.headers.get_list("set-cookie"))
+    flag = open_flags(firm, firm.pm)[0]
+    client_page = client.get(f"/app/clients/{flag.client_id}")  # the cookie keeps German
+    assert "Zurückstellen" in client_page.text
+    assert "Nachrichtenrhythmus" in client_page.text
+    assert "Sign out" in client.get("/app/flags", params={"lang": "en"}).text
+
+
+def test_the_client_page_has_svg_charts_and_the_latest_invoice(
+    firm: WebFirm, client: TestClient
+) -> None:
+    sign_in(client, firm.pm)
+    flag = open_flags(firm, firm.pm)[0]
+    page = client.get(f"/app/clients/{flag.client_id}")
+    assert page.status_code == 200
+    html = page.text
+    svgs = re.findall(r"<svg .*?</svg>", html, flags=re.S)
+    ids = set()
+    for svg in svgs:
+        root = ET.fromstring(svg)  # well-formed, with a title and a description
+        ids.add(root.get("id"))
+        assert root.get("role") == "img"
+        assert root.find("{http://www.w3.org/2000/svg}title") is not None
+        assert root.find("{http://www.w3.org/2000/svg}desc") is not None
+    assert {"chart-spend", "chart-sentiment", "chart-rhythm", "chart-history"} <= ids
+    spend = next(s for s in svgs if 'id="chart-spend"' in s)
+    assert spend.count("<polyline") == 3  # budget, delivered, billed
+    assert "Billed to date" in html
+    assert "<script" not in html
+    assert 'id="invoice-text"' in html
+    assert "Invoice INV-" in html or "Die Rechnung INV-" in html
+    for reason in flag.reasons:
+        assert escape(reason["text"]) in html
+    assert escape(flag.next_step) in html
+
+
+def test_silences_are_gaps_over_twice_the_usual_one() -> None:
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    inbound = [start + timedelta(days=3 * i) for i in range(10)]
+    inbound.append(inbound[-1] + timedelta(days=20))  # a silence of 20 days
+    usual, found = charts.silences(inbound, until=inbound[-1] + timedelta(days=10))
+    assert usual == 3.0
+    assert [(s.start, round(s.days)) for s in found] == [
+        (inbound[-2], 20),
+        (inbound[-1], 10),  # still silent at the end of the chart
+    ]
+    messages = [
+        {"sent_at": t, "direction": "inbound", "channel": "email", "polarity": 0.1} for t in inbound
+    ]
+    labels = {**_labels(), "rhythm_silence": "<{days}> & {start}"}
+    svg = str(charts.rhythm_chart(messages, labels, "en", until=inbound[-1] + timedelta(days=10)))
+    root = ET.fromstring(svg[: svg.index("</svg>") + 6])
+    rects = root.findall("{http://www.w3.org/2000/svg}rect")
+    assert len(rects) == 2
+    assert rects[0].find("{http://www.w3.org/2000/svg}title").text == "<20> & 2025-01-28"  # type: ignore[union-attr]
+    assert charts.nice_ticks(0, 131_400) == [0, 50_000, 100_000, 150_000]
+    assert charts.compact(131_400, "de") == "131k"
+    assert charts.compact(1_250_000, "de") == "1,2M"
+
+
+def test_web_routes_stay_out_of_the_api_contract(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert not [p for p in paths if p.startswith(("/app", "/login", "/logout"))]
+    assert "/" not in paths
+
+
+def _labels() -> dict[str, str]:
+    from service.web import STRINGS
+
+    return STRINGS["en"]
