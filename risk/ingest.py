@@ -68,6 +68,8 @@ def ingest(engine: Engine, file: str, rows: list[dict[str, Any]]) -> IngestRepor
         for column in spec.columns:
             if not column.optional and column.name not in row:
                 problems.append(RowProblem(index, column.name, "is required"))
+            elif (reason := _not_a_cell(row.get(column.name), column.kind)) is not None:
+                problems.append(RowProblem(index, column.name, reason))
     if problems:
         raise IngestError(problems[:200])
     raw = pd.DataFrame(
@@ -102,3 +104,16 @@ def ingest(engine: Engine, file: str, rows: list[dict[str, Any]]) -> IngestRepor
             raise IngestError(found)
         added, changed, unchanged = upsert(connection, file, batch)
     return IngestReport(file=file, added=added, changed=changed, unchanged=unchanged)
+
+
+def _not_a_cell(value: Any, kind: str) -> str | None:
+    """Why a JSON value cannot be a cell of a ``kind`` column (None when it can be one):
+    a file's cell is never a list or an object, a NUL cannot be stored (and SQL text
+    cannot carry one), and a date is text (pandas reads a number as nanoseconds)."""
+    if isinstance(value, list | dict):
+        return "is a list or an object; a single value is expected"
+    if isinstance(value, str) and "\x00" in value:
+        return "contains a NUL character"
+    if kind in ("date", "timestamp") and value is not None and not isinstance(value, str):
+        return f"is not a {kind} (expected ISO 8601 text, e.g. 2026-03-01)"
+    return None

@@ -24,6 +24,8 @@ from risk.tables import CONTRACT
 def explain_invoice(engine: Engine, principal: Principal, invoice_id: str) -> dict[str, Any] | None:
     """The explanation of ``invoice_id``, or None when the caller may not see it."""
     invoices = CONTRACT["invoices"]
+    if "\x00" in invoice_id:
+        return None  # no stored id holds a NUL (ingest refuses them; PostgreSQL cannot)
     with engine.connect() as connection:
         found = read_table(connection, "invoices", where=invoices.c.invoice_id == invoice_id)
         if found.empty:

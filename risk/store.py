@@ -122,8 +122,17 @@ def read_table(
     # The driver's own values (SQLite: ISO text), parsed by the same vectorised
     # parser as a file; SQLAlchemy's per-value conversion and pandas' per-row
     # inspection of Row objects cost ten times more.
-    compiled = query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
-    rows = connection.exec_driver_sql(str(compiled)).fetchall()
+    # Values travel as bound parameters, never as SQL text.
+    compiled = query.compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    params = compiled.params
+    arguments: Any = (
+        tuple(params[name] for name in compiled.positiontup or ())
+        if compiled.positional
+        else params
+    )
+    rows = connection.exec_driver_sql(str(compiled), arguments).fetchall()
     names = [c.name for c in spec.columns]
     values = list(zip(*rows, strict=True)) if rows else [()] * len(names)
     raw = pd.DataFrame(

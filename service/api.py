@@ -29,6 +29,7 @@ from prometheus_client import (
     generate_latest,
 )
 from sqlalchemy import Engine, func, select, text
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from risk.alerts import status as alert_status
 from risk.clients import client_detail, timeline
@@ -41,8 +42,10 @@ from risk.scoring import Model, champions
 from risk.scoring import score as run_score
 from risk.settings import Settings, get_settings
 from risk.tables import flags as flags_table
+from risk.tables import score_runs
 from service import schemas
 from service.logs import configure
+from service.web import install_web
 
 log = logging.getLogger("billing_risk.api")
 
@@ -235,6 +238,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse({"detail": exc.problems}, status_code=exc.status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # FastAPI's and Starlette's own 4xx (a body that does not parse, a path no route
+        # matches, a method a route lacks) in the documented shape too.
+        where: dict[int, list[str | int]] = {400: ["body"], 405: ["method"]}
+        loc = where.get(exc.status_code, ["path"])
+        problems = [{"loc": loc, "msg": str(exc.detail), "type": "http_error"}]
+        return JSONResponse({"detail": problems}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -483,8 +495,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ).all()
             for risk, level, count in rows:
                 metrics.flags.labels(risk=risk, level=level).set(count)
+            latest = connection.execute(
+                select(score_runs.c.clients).order_by(score_runs.c.run_id.desc()).limit(1)
+            ).scalar()
+            metrics.scored.set(latest or 0)
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
+    install_web(app, settings)  # the PMs' web page: session cookie, /login, /app/...
     return app
 
 
