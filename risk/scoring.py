@@ -466,5 +466,6 @@ def _alert_payload(
         "reasons": [reason["text"] for reason in values.reasons or []],
         "next_step": values.next_step,
         "language": str(clients.at[client_id, "language"]),
-        "url": f"{settings.public_url.rstrip('/')}/clients/{client_id}",
+        # The client's page in the web app (the API's JSON is at /clients/{id}).
+        "url": f"{settings.public_url.rstrip('/')}/app/clients/{client_id}",
     }

@@ -156,7 +156,7 @@ def test_alerts_go_to_the_log_when_no_channel_is_set(firm: Firm, engine_env: Pat
     assert len(lines) == pending
     alert = json.loads(lines[0])["payload"]
     assert alert["reasons"]
-    assert alert["url"].startswith("http://127.0.0.1:8000/clients/")
+    assert alert["url"].startswith("http://127.0.0.1:8000/app/clients/")
     after = runner.invoke(app, ["alerts", "status"])
     assert after.output.splitlines() == ["pending: 0", f"sent: {pending}", "failed: 0"]
 
