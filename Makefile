@@ -6,6 +6,8 @@ DEMO_DIR ?= demo
 DEMO_CLIENTS ?= 300
 DEMO_MONTHS ?= 18
 DEMO_SEED ?= 7
+DEMO_HOST ?= 127.0.0.1
+DEMO_PORT ?= 8000
 
 .PHONY: demo test bench lint install install-dev clean
 
@@ -34,15 +36,31 @@ demo: install
 	$(BIN)/risk --home $(DEMO_DIR)/home features $(DEMO_DIR)/bundle --labels --out $(DEMO_DIR)/features.parquet --from 2025-06-30 --every 7
 	@echo "==> training the dispute and churn models; registering champions in MLflow"
 	$(BIN)/risk --home $(DEMO_DIR)/home train $(DEMO_DIR)/bundle
-	@echo "==> loading the bundle into the app database; scoring the last 12 weeks, week by week"
+	@echo "==> loading the bundle into the app database; scoring the last 16 weeks, week by week"
 	$(BIN)/risk --home $(DEMO_DIR)/home load $(DEMO_DIR)/bundle
-	$(BIN)/risk --home $(DEMO_DIR)/home score --weeks 12 --top 0
+	$(BIN)/risk --home $(DEMO_DIR)/home score --weeks 16 --top 0
+	@echo "==> hindsight feedback on past flags (demo only), for the monitoring notebook"
+	$(BIN)/risk --home $(DEMO_DIR)/home demo-feedback
 	@echo "==> alerts to account leads (no SMTP or webhook set: $(DEMO_DIR)/home/alerts.log)"
 	$(BIN)/risk --home $(DEMO_DIR)/home alerts deliver
 	@echo "==> the top flagged clients, with their reasons"
 	$(BIN)/risk --home $(DEMO_DIR)/home flags | head -40
+	@echo "==> API keys for the demo (shown once; also in $(DEMO_DIR)/keys.txt)"
+	@pm=$$($(BIN)/risk --home $(DEMO_DIR)/home flags --format json | $(BIN)/python -c "import csv, json, sys; \
+	  top = json.load(sys.stdin)[0]['client_id']; \
+	  print(next(r['pm'] for r in csv.DictReader(open('$(DEMO_DIR)/bundle/projects.csv')) if r['client_id'] == top))"); \
+	  { echo "admin $$($(BIN)/risk --home $(DEMO_DIR)/home keys create --role admin --email admin@firm.example 2>/dev/null)"; \
+	    echo "pm    $$($(BIN)/risk --home $(DEMO_DIR)/home keys create --role pm --email $$pm 2>/dev/null)  ($$pm)"; \
+	  } | tee $(DEMO_DIR)/keys.txt
+	@echo "==> serving the API and the web page at http://$(DEMO_HOST):$(DEMO_PORT)/ (Ctrl-C stops)"
+	$(BIN)/risk --home $(DEMO_DIR)/home serve --host $(DEMO_HOST) --port $(DEMO_PORT)
 
+# The browser tests drive Debian's Chromium with its chromedriver: installed when missing.
 test: install-dev
+	@[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || { \
+	  sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$sudo apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 	$(BIN)/python -m pytest
 
 bench: install-dev

@@ -339,7 +339,20 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
+def demo_feedback(
+    ctx: typer.Context,
+    share: Annotated[float, typer.Option(min=0, max=1, help="Share of eligible flags.")] = 0.6,
+    seed: Annotated[int, typer.Option(help="Which flags get feedback.")] = 0,
+) -> None:
+    """Demo only: record hindsight feedback on past flags of a simulated firm."""
+    from risk.demo_feedback import ACTOR, record_demo_feedback
+
+    count = record_demo_feedback(engine_for(_settings(ctx)), share=share, seed=seed)
+    typer.echo(f"recorded {count} feedback events as {ACTOR}")
+
+
 def register(app: typer.Typer) -> None:
+    app.command("demo-feedback", hidden=True)(demo_feedback)
     app.command()(serve)
     app.add_typer(keys_app, name="keys")
     app.add_typer(db_app, name="db")

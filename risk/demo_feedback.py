@@ -1,0 +1,77 @@
+"""Feedback on past flags for the demo, as PMs would have given it once they knew.
+
+A real firm's PMs mark flags ``valid``, ``false_alarm`` or ``premature``. The
+demo has no PMs, but it has outcomes: for a share of the flags whose label
+window has passed, this records the verdict a PM would give in hindsight
+(the event came within the horizon: valid; later, but within the data:
+premature; not at all: false alarm), so the monitoring notebook has feedback to show.
+It is only ever used on simulated data (``make demo``), and every such event
+is recorded as ``demo:hindsight``, so it never passes for a person's judgement.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from features.labels import HORIZONS
+from risk.flags import give_feedback
+from risk.levels import RISKS
+from risk.store import read_bundle
+from risk.tables import flag_events, flags
+
+ACTOR = "demo:hindsight"
+
+
+def record_demo_feedback(engine: Engine, share: float = 0.6, seed: int = 0) -> int:
+    """Give hindsight feedback on ``share`` of the flags whose window has passed.
+    Returns the number of feedback events recorded."""
+    bundle = read_bundle(engine)
+    with engine.connect() as connection:
+        candidates = pd.DataFrame(
+            connection.execute(
+                select(flags.c.flag_id, flags.c.client_id, flags.c.risk, flags.c.opened_on).where(
+                    ~flags.c.flag_id.in_(
+                        select(flag_events.c.flag_id).where(flag_events.c.kind == "feedback")
+                    )
+                )
+            ).all(),
+            columns=["flag_id", "client_id", "risk", "opened_on"],
+        )
+    if candidates.empty:
+        return 0
+    last = max(
+        bundle.invoices["issued_at"].max(),
+        bundle.messages["sent_at"].dt.tz_convert(None).max().normalize(),
+    )
+    events = {
+        "dispute": bundle.invoices.dropna(subset=["disputed_at"])[
+            ["client_id", "disputed_at"]
+        ].set_axis(["client_id", "day"], axis=1),
+        "churn": bundle.churn[["client_id", "churned_at"]].set_axis(["client_id", "day"], axis=1),
+    }
+    rng = np.random.default_rng(seed)
+    recorded = 0
+    for flag_id, client_id, risk, opened_on in zip(
+        candidates["flag_id"],
+        candidates["client_id"],
+        candidates["risk"],
+        candidates["opened_on"],
+        strict=True,
+    ):
+        horizon = pd.Timedelta(days=HORIZONS[RISKS[str(risk)]])
+        opened = pd.Timestamp(str(opened_on))
+        if opened + horizon > last or rng.uniform() > share:
+            continue
+        days = events[str(risk)]
+        after = days.loc[(days["client_id"] == client_id) & (days["day"] > opened), "day"]
+        if len(after) and after.min() <= opened + horizon:
+            verdict = "valid"
+        elif len(after):
+            verdict = "premature"  # it came, but later than the flag said
+        else:
+            verdict = "false_alarm"
+        give_feedback(engine, str(flag_id), verdict, ACTOR, note="recorded in hindsight (demo)")
+        recorded += 1
+    return recorded
