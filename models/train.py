@@ -24,6 +24,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.frozen import FrozenEstimator
@@ -50,11 +51,33 @@ GBM_PARAMS: dict[str, object] = {
 }
 
 
+class EmptyColumns(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """Sets to 0 the columns that were empty in every training row.
+
+    A bundle without an optional column (no survey scores at all) gives a feature
+    that is missing everywhere; gradient boosting cannot bin a column without a
+    single value, and a value that turns up only at scoring time was never
+    learned from anyway, so the model sees a constant in both.
+    """
+
+    def fit(self, features: pd.DataFrame, y: object = None) -> EmptyColumns:
+        self.empty_ = [c for c in features.columns if features[c].isna().all()]
+        return self
+
+    def transform(self, features: pd.DataFrame) -> pd.DataFrame:
+        if not self.empty_:
+            return features
+        return features.assign(**{c: 0.0 for c in self.empty_})
+
+
 def make_pipeline(kind: Kind, params: dict[str, object] | None = None) -> Pipeline:
     """An unfitted pipeline of ``kind`` ("gbm" or "logistic")."""
     if kind == "gbm":
         return Pipeline(
-            [("model", HistGradientBoostingClassifier(**{**GBM_PARAMS, **(params or {})}))]
+            [
+                ("empty", EmptyColumns()),
+                ("model", HistGradientBoostingClassifier(**{**GBM_PARAMS, **(params or {})})),
+            ]
         )
     return Pipeline(
         [
@@ -64,7 +87,7 @@ def make_pipeline(kind: Kind, params: dict[str, object] | None = None) -> Pipeli
                 SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
             ),
             ("scale", StandardScaler()),
-            ("model", LogisticRegression(C=0.1, max_iter=2000, **(params or {}))),
+            ("model", LogisticRegression(**{"C": 0.1, "max_iter": 2000, **(params or {})})),
         ]
     )
 

@@ -112,3 +112,17 @@ def test_the_model_beats_the_scorecard_out_of_time(
     assert table.loc["model", "roc_auc"] > 0.7
     assert 0 < table.loc["model", "brier"] < 0.2
     assert table.loc["model", "events"] > 0
+
+
+def test_a_feature_missing_everywhere_does_not_stop_training() -> None:
+    """A bundle without messages.score has no survey features at all."""
+    from models.train import make_pipeline
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"signal": rng.normal(size=400), "survey": np.nan})
+    y = (frame["signal"] + rng.normal(0, 0.5, 400) > 1).astype(int)
+    for kind in ("gbm", "logistic"):
+        model = make_pipeline(kind).fit(frame, y)
+        later = frame.assign(survey=7.0)  # scores appear after training: ignored
+        np.testing.assert_allclose(model.predict_proba(later), model.predict_proba(frame))
+    assert make_pipeline("logistic", {"C": 1.0}).named_steps["model"].C == 1.0
