@@ -115,6 +115,8 @@ def test_no_generated_request_is_a_server_error(
         max_examples=EXAMPLES,
         deadline=None,
         database=None,
+        # The same examples on every run: a fuzz test must not turn CI red by chance.
+        derandomize=True,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
     def fuzz(case: Any, real: str | None) -> None:
@@ -133,5 +135,10 @@ def test_no_generated_request_is_a_server_error(
         case.headers = generated
 
     fuzz()
-    if mode is GenerationMode.POSITIVE and path not in ("/ingest", "/score/{job_id}"):
+    # A generated snooze date is rarely after today (test_api.py covers the 200).
+    if mode is GenerationMode.POSITIVE and path not in (
+        "/ingest",
+        "/score/{job_id}",
+        "/flags/{flag_id}/snooze",
+    ):
         assert 200 in statuses, f"no generated request got through to a 200: {statuses}"
