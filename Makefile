@@ -9,7 +9,7 @@ DEMO_SEED ?= 7
 DEMO_HOST ?= 127.0.0.1
 DEMO_PORT ?= 8000
 
-.PHONY: demo test bench lint install install-dev clean
+.PHONY: demo test bench lint install install-dev clean jupyter mlflow-ui
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,15 @@ test: install-dev
 	  $$sudo apt-get update -qq && \
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 	$(BIN)/python -m pytest
+
+# The analysts' notebooks, against the project's environment and the demo's data.
+# (make demo ends by serving and keeps the terminal: run this in another one.)
+jupyter: install
+	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
+	$(BIN)/jupyter lab notebooks/
+
+mlflow-ui: install
+	$(BIN)/mlflow ui --backend-store-uri sqlite:///$(DEMO_DIR)/home/mlflow.db
 
 bench: install-dev
 	$(BIN)/python -m tests.bench
