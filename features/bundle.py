@@ -323,7 +323,9 @@ def _parse_id(raw: pd.Series, text: pd.Series, column: Column) -> tuple[pd.Serie
 
 
 def _parse_email(raw: pd.Series, text: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
-    stripped = text.str.strip()
+    # Lower case: an address names one person however the export spells it, and
+    # keys, scoping and the PM cap compare addresses exactly.
+    stripped = text.str.strip().str.lower()
     return stripped, ~stripped.str.match(_EMAIL).fillna(True).astype(bool)
 
 

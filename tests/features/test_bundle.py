@@ -497,3 +497,21 @@ def test_both_csv_and_parquet_is_ambiguous(valid: Path) -> None:
 def test_not_a_folder(tmp_path: Path) -> None:
     with pytest.raises(BundleError, match="is not a folder"):
         load_bundle(tmp_path / "nowhere")
+
+
+def test_emails_are_compared_in_lower_case() -> None:
+    """Keys, scoping and the PM cap compare addresses exactly: one person, one spelling."""
+    from features.bundle import parse_frame
+    from features.contract import FILES
+
+    raw = pd.DataFrame(
+        {
+            "client_id": ["C1"],
+            "name": ["Acme"],
+            "account_lead": [" Anna.Schmidt@Firm.DE "],
+            "client_since": ["2025-01-06"],
+        }
+    )
+    assert parse_frame(FILES["clients"], raw, "clients.csv")["account_lead"].tolist() == [
+        "anna.schmidt@firm.de"
+    ]
