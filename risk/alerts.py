@@ -63,6 +63,10 @@ def queue(
                 run_id=run_id,
                 lease_until=None,
                 leased_by=None,
+                # New content: its own attempts, at once, not the old one's backoff.
+                attempts=0,
+                next_attempt_at=now,
+                last_error=None,
             )
         )
         return alert_id

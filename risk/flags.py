@@ -15,11 +15,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, and_, exists, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, delete, exists, insert, or_, select, update
 
 from risk.keys import Principal, visible_clients
 from risk.levels import rank
-from risk.tables import CONTRACT, flag_events, flags
+from risk.tables import CONTRACT, alerts, flag_events, flags
 
 FEEDBACK = ("valid", "false_alarm", "premature")
 
@@ -124,6 +124,7 @@ def acknowledge(
             .where(flags.c.flag_id == flag_id)
             .values(acknowledged_at=now, acknowledged_by=actor, quiet_level=flag.level)
         )
+        _quiet_waiting_alert(connection, flag)
         _event(connection, flag_id, "acknowledged", actor, level=flag.level)
         return get_flag(connection, flag_id)
 
@@ -136,7 +137,7 @@ def snooze(
     actor: str,
     principal: Principal | None = None,
 ) -> Flag:
-    """Hide the flag from the list until ``until`` (exclusive), with a reason."""
+    """Hide the flag from the list through ``until`` (it is back the day after), with a reason."""
     if not reason.strip():
         raise ValueError("reason: a snooze needs a reason, kept with the flag")
     today = datetime.now(UTC).date()
@@ -149,6 +150,7 @@ def snooze(
             .where(flags.c.flag_id == flag_id)
             .values(snoozed_until=until, snooze_reason=reason.strip(), quiet_level=flag.level)
         )
+        _quiet_waiting_alert(connection, flag)
         _event(
             connection,
             flag_id,
@@ -201,6 +203,18 @@ def feedback_labels(engine: Engine) -> pd.DataFrame:
     with engine.connect() as connection:
         rows = connection.execute(query).all()
     return pd.DataFrame(rows, columns=list(query.selected_columns.keys()))
+
+
+def _quiet_waiting_alert(connection: Connection, flag: Flag) -> None:
+    """The lead need not hear of a level the PM has already seen: drop the waiting
+    alert at that level (one at another level still goes out)."""
+    connection.execute(
+        delete(alerts).where(
+            alerts.c.flag_id == flag.flag_id,
+            alerts.c.state == "pending",
+            alerts.c.level == flag.level,
+        )
+    )
 
 
 def _event(connection: Connection, flag_id: str, kind: str, actor: str, **values: Any) -> None:

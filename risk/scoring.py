@@ -18,10 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from features.build import FEATURES, build_features
 from features.bundle import Bundle
@@ -33,7 +34,7 @@ from risk.levels import RISKS, cap_high, levels_of, trend
 from risk.reasons import GROUPS, next_step, reason_group, reason_text
 from risk.settings import Settings
 from risk.store import read_bundle
-from risk.tables import flag_events, flags, score_runs, scores, signals
+from risk.tables import alerts, flag_events, flags, score_runs, scores, signals
 
 FEATURE_COLUMNS = list(FEATURES)
 #: Reasons shown per flagged client.
@@ -430,6 +431,10 @@ def _update_flags(
 
 
 def _clear(connection: Connection, flag_id: str, as_of: date, run_id: int, p: float) -> None:
+    # An alert still waiting for this flag would now tell the lead something false.
+    connection.execute(
+        delete(alerts).where(alerts.c.flag_id == flag_id, alerts.c.state == "pending")
+    )
     connection.execute(
         update(flags)
         .where(flags.c.flag_id == flag_id)
@@ -467,5 +472,5 @@ def _alert_payload(
         "next_step": values.next_step,
         "language": str(clients.at[client_id, "language"]),
         # The client's page in the web app (the API's JSON is at /clients/{id}).
-        "url": f"{settings.public_url.rstrip('/')}/app/clients/{client_id}",
+        "url": f"{settings.public_url.rstrip('/')}/app/clients/{quote(client_id, safe='')}",
     }

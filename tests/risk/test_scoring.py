@@ -159,6 +159,8 @@ def test_flags_open_update_clear_and_alert_only_on_rises(
         ).scalar_one()
     assert {tuple(row) for row in rows} == {("cleared", "cleared", None)}
     assert cleared_events == len(opened)
+    with database.connect() as connection:  # nothing false left to tell the leads
+        assert connection.execute(select(func.count()).select_from(alerts)).scalar_one() == 0
     assert list_flags(database, today=AS_OF) == []
 
     # Back at a level: new flags (new ids); the alerts still waiting are updated,
@@ -186,6 +188,10 @@ def test_an_acknowledged_flag_stays_quiet_until_its_level_changes(
     assert high
     flag = acknowledge(database, high[0].flag_id, "cli:alice")
     assert flag.acknowledged_by == "cli:alice"
+    with database.connect() as connection:  # its waiting alert is moot: the PM has seen it
+        waiting = set(connection.execute(select(alerts.c.flag_id)).scalars())
+    assert flag.flag_id not in waiting
+    assert len(waiting) > 0
 
     with database.begin() as connection:
         connection.execute(alerts.delete())  # as if delivered and forgotten
