@@ -188,8 +188,10 @@ def operator(caller: Annotated[Principal, Depends(principal)]) -> Principal:
 
 Caller = Annotated[Principal, Depends(principal)]
 Operator = Annotated[Principal, Depends(operator)]
-ClientId = Annotated[str, Path(min_length=1, max_length=200)]
-FlagId = Annotated[str, Path(min_length=1, max_length=40)]
+# No id holds a NUL (ingest refuses them; PostgreSQL cannot even bind one).
+NO_NUL = r"^[^\x00]*$"
+ClientId = Annotated[str, Path(min_length=1, max_length=200, pattern=NO_NUL)]
+FlagId = Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL)]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -298,7 +300,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         risk: Annotated[schemas.Risk | None, Query()] = None,
         level: Annotated[schemas.Level | None, Query()] = None,
         pm: Annotated[
-            str | None, Query(max_length=320, description="Only this PM's clients.")
+            str | None, Query(max_length=320, pattern=NO_NUL, description="Only this PM's clients.")
         ] = None,
         trend: Annotated[schemas.Trend | None, Query()] = None,
         snoozed: Annotated[bool, Query(description="Include snoozed flags.")] = False,
@@ -345,7 +347,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tags=["invoices"],
     )
     def get_explanation(
-        invoice_id: Annotated[str, Path(min_length=1, max_length=200)], caller: Caller
+        invoice_id: Annotated[str, Path(min_length=1, max_length=200, pattern=NO_NUL)],
+        caller: Caller,
     ) -> dict[str, Any]:
         """What the client is paying for, and a text the PM can send."""
         found = explain_invoice(engine, caller, invoice_id)

@@ -309,7 +309,23 @@ def config(ctx: typer.Context) -> None:
     """Print the effective settings (option > environment > .env > default)."""
     settings = settings_from(ctx)
     for name, value in settings.model_dump().items():
-        typer.echo(f"{name} = {value}")
+        typer.echo(f"{name} = {_without_secrets(name, value)}")
+
+
+def _without_secrets(name: str, value: object) -> object:
+    """A URL's password, and a webhook URL's path (often its token), are not printed."""
+    if not isinstance(value, str) or "://" not in value:
+        return value
+    if name == "webhook_url":
+        scheme, _, rest = value.partition("://")
+        return f"{scheme}://{rest.split('/', 1)[0]}/..." if "/" in rest else value
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(value).render_as_string(hide_password=True)
+    except ArgumentError:
+        return value
 
 
 def _iso_date(text: str) -> str:
