@@ -55,7 +55,7 @@ def score_messages(bundle: Bundle, cache_dir: str | Path | None = None) -> pd.Da
     missing = merged["polarity"].isna() & messages["text"].notna().to_numpy()
     missing |= merged["language"].isna()
     if missing.any():
-        fresh = _score(messages.loc[missing.to_numpy()], given[missing.to_numpy()])
+        fresh = score_texts(messages.loc[missing.to_numpy()], given[missing.to_numpy()])
         merged.loc[missing, ["language", "polarity", "billing_question"]] = fresh.to_numpy()
         if cache_dir is not None:
             # The bundle's messages first, in its order, so the next run takes the fast path.
@@ -88,7 +88,10 @@ def _same_messages(cached: pd.DataFrame, message_ids: pd.Series, text_hash: np.n
     return bool(same_ids.as_py()) and bool(np.array_equal(head["text_hash"].to_numpy(), text_hash))
 
 
-def _score(messages: pd.DataFrame, given: pd.Series) -> pd.DataFrame:
+def score_texts(messages: pd.DataFrame, given: pd.Series) -> pd.DataFrame:
+    """``language``, ``polarity`` and ``billing_question`` (by text, direction not
+    applied) of each message, without the cache: the one way a message is read,
+    for the features and for what the API shows."""
     texts = [t if isinstance(t, str) else None for t in messages["text"].tolist()]
     languages = [
         g if isinstance(g, str) else (detect_language(t) if t else "en")

@@ -15,9 +15,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
-from features.billing_questions import is_billing_question
 from features.build import FEATURES
-from features.sentiment import SentimentScorer
+from features.message_scores import score_texts
 from risk.flags import Flag, list_flags
 from risk.keys import Principal, visible_clients
 from risk.store import read_table
@@ -121,11 +120,13 @@ def timeline(engine: Engine, principal: Principal, client_id: str) -> dict[str, 
     del clients
     messages = of_client["messages"].sort_values("sent_at", kind="stable")
     texts = [t if isinstance(t, str) else None for t in messages["text"].tolist()]
-    language = client["language"] if client["language"] in ("en", "de") else None
-    languages = [language] * len(texts)
-    polarity = SentimentScorer().score_many(texts, languages)
+    # Read exactly as the features read them (language detected where not given).
+    language = client["language"] if client["language"] in ("en", "de") else np.nan
+    read = score_texts(messages, pd.Series(language, index=messages.index, dtype=object))
+    polarity = read["polarity"].to_numpy(dtype="float64")
     question = (
-        is_billing_question(texts, languages) & (messages["direction"] == "inbound").to_numpy()
+        read["billing_question"].to_numpy(dtype=bool)
+        & (messages["direction"] == "inbound").to_numpy()
     )
     invoices = of_client["invoices"].sort_values("issued_at", kind="stable")
     sent = list(messages["sent_at"].dt.to_pydatetime())

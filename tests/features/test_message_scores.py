@@ -24,13 +24,13 @@ def test_cache_is_written_then_reused(
     assert set(cold["language"]) == {"en", "de"}
 
     scored: list[int] = []
-    real = message_scores._score
+    real = message_scores.score_texts
 
     def counting(messages: pd.DataFrame, given: pd.Series) -> pd.DataFrame:
         scored.append(len(messages))
         return real(messages, given)
 
-    monkeypatch.setattr(message_scores, "_score", counting)
+    monkeypatch.setattr(message_scores, "score_texts", counting)
     warm = score_messages(bundle, tmp_path)
     pd.testing.assert_frame_equal(cold, warm)
     assert scored == []
