@@ -102,7 +102,9 @@ def ingest(engine: Engine, file: str, rows: list[dict[str, Any]]) -> IngestRepor
         ]
         if found:
             raise IngestError(found)
-        added, changed, unchanged = upsert(connection, file, batch)
+        sent = {name for row in rows for name in row}
+        left_out = frozenset(c.name for c in spec.columns if c.name not in sent)
+        added, changed, unchanged = upsert(connection, file, batch, left_out)
     return IngestReport(file=file, added=added, changed=changed, unchanged=unchanged)
 
 

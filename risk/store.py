@@ -50,7 +50,9 @@ def load(engine: Engine, bundle: Bundle, loaded_by: str, source: str = "") -> Lo
     unchanged: dict[str, int] = {}
     with engine.begin() as connection:
         for name, frame in bundle.frames():
-            added[name], changed[name], unchanged[name] = upsert(connection, name, frame)
+            added[name], changed[name], unchanged[name] = upsert(
+                connection, name, frame, bundle.absent_columns.get(name, frozenset())
+            )
         inserted = connection.execute(
             insert(bundle_loads).values(
                 loaded_at=datetime.now(UTC),
@@ -64,11 +66,18 @@ def load(engine: Engine, bundle: Bundle, loaded_by: str, source: str = "") -> Lo
     return LoadReport(load_id=int(inserted[0]), added=added, changed=changed, unchanged=unchanged)
 
 
-def upsert(connection: Connection, name: str, frame: pd.DataFrame) -> tuple[int, int, int]:
+def upsert(
+    connection: Connection, name: str, frame: pd.DataFrame, absent: frozenset[str] = frozenset()
+) -> tuple[int, int, int]:
     """Add the new rows of contract file ``name`` and update the changed ones, in the
-    caller's transaction. Returns (added, changed, unchanged)."""
+    caller's transaction. Returns (added, changed, unchanged).
+
+    Columns in ``absent`` (an export's header lacked them, a request left them out)
+    are not compared or overwritten: a missing column says nothing, so it must not
+    erase what is stored (a recorded dispute, a payment date)."""
     table = CONTRACT[name]
     key = KEYS[name]
+    compared = [c.name for c in table.columns if c.name not in absent]
     incoming = {_key(row, key): row for row in _records(name, frame)}
     where = None
     if len(incoming) <= 1_000:
@@ -79,9 +88,13 @@ def upsert(connection: Connection, name: str, frame: pd.DataFrame) -> tuple[int,
         for row in _records(name, read_table(connection, name, ProblemLog(), where))
     }
     new = [row for k, row in incoming.items() if k not in stored]
-    edits = [row for k, row in incoming.items() if k in stored and stored[k] != row]
+    edits = [
+        row
+        for k, row in incoming.items()
+        if k in stored and any(stored[k][c] != row[c] for c in compared)
+    ]
     _insert(connection, table, new)
-    _update(connection, table, key, edits)
+    _update(connection, table, key, edits, [c for c in compared if c not in key])
     return len(new), len(edits), len(incoming) - len(new) - len(edits)
 
 
@@ -184,11 +197,14 @@ def _insert(connection: Connection, table: Table, rows: list[dict[str, Any]]) ->
 
 
 def _update(
-    connection: Connection, table: Table, key: tuple[str, ...], rows: list[dict[str, Any]]
+    connection: Connection,
+    table: Table,
+    key: tuple[str, ...],
+    rows: list[dict[str, Any]],
+    values: list[str],
 ) -> None:
-    if not rows:
+    if not rows or not values:
         return
-    values = [c.name for c in table.columns if c.name not in key]
     statement = (
         table.update()
         .where(and_(*(table.c[k] == bindparam(f"key_{k}") for k in key)))

@@ -101,3 +101,30 @@ def test_a_load_that_fails_halfway_changes_nothing(
     assert _counts(database) == before
     with database.connect() as connection:
         assert connection.execute(select(func.count()).select_from(bundle_loads)).scalar() == 1
+
+
+def test_a_column_an_export_or_request_lacks_does_not_erase_what_is_stored(
+    database: Engine, small_simulation: Simulation
+) -> None:
+    from risk.ingest import ingest
+
+    bundle = small_simulation.bundle
+    load(database, bundle, "cli:test")
+    disputed = bundle.invoices.dropna(subset=["disputed_at"]).iloc[0]
+    # A later export without the optional disputed_at column: nothing to say about it.
+    blank = bundle.invoices.assign(disputed_at=pd.NaT)
+    absent = {**bundle.absent_columns, "invoices": frozenset({"disputed_at"})}
+    report = load(database, replace(bundle, invoices=blank, absent_columns=absent), "cli:test")
+    assert report.changed["invoices"] == 0
+    # The API: the same invoice re-sent without it, and with a new amount.
+    row = {
+        "invoice_id": disputed["invoice_id"],
+        "client_id": disputed["client_id"],
+        "issued_at": f"{disputed['issued_at']:%Y-%m-%d}",
+        "due_at": f"{disputed['due_at']:%Y-%m-%d}",
+        "amount": float(disputed["amount"]) + 1,
+    }
+    assert ingest(database, "invoices", [row]).changed == 1
+    stored = read_bundle(database).invoices.set_index("invoice_id").loc[disputed["invoice_id"]]
+    assert stored["disputed_at"] == disputed["disputed_at"]
+    assert stored["amount"] == float(disputed["amount"]) + 1
