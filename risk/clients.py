@@ -104,7 +104,6 @@ def client_detail(engine: Engine, principal: Principal, client_id: str) -> dict[
 
 def timeline(engine: Engine, principal: Principal, client_id: str) -> dict[str, Any] | None:
     """Messages (with polarity), invoices, and billed / delivered / budget by week."""
-    clients = CONTRACT["clients"]
     with engine.connect() as connection:
         client = find_client(connection, principal, client_id)
         if client is None:
@@ -117,7 +116,6 @@ def timeline(engine: Engine, principal: Principal, client_id: str) -> dict[str, 
         progress = read_table(
             connection, "progress", where=CONTRACT["progress"].c.project_id.in_(project_ids)
         )
-    del clients
     messages = of_client["messages"].sort_values("sent_at", kind="stable")
     texts = [t if isinstance(t, str) else None for t in messages["text"].tolist()]
     # Read exactly as the features read them (language detected where not given).
@@ -152,7 +150,7 @@ def timeline(engine: Engine, principal: Principal, client_id: str) -> dict[str, 
     }
 
 
-def _day(value: Any) -> date | None:
+def day_of(value: Any) -> date | None:
     return None if pd.isna(value) else pd.Timestamp(value).date()
 
 
@@ -160,11 +158,11 @@ def _invoice(row: Any) -> dict[str, Any]:
     return {
         "invoice_id": row.invoice_id,
         "project_id": row.project_id if isinstance(row.project_id, str) else None,
-        "issued_at": _day(row.issued_at),
-        "due_at": _day(row.due_at),
+        "issued_at": day_of(row.issued_at),
+        "due_at": day_of(row.due_at),
         "amount": float(row.amount),
-        "paid_at": _day(row.paid_at),
-        "disputed_at": _day(row.disputed_at),
+        "paid_at": day_of(row.paid_at),
+        "disputed_at": day_of(row.disputed_at),
     }
 
 

@@ -16,6 +16,8 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from features.labels import HORIZONS
+from features.summary import event_dates
+from models.retrain import events_for
 from risk.flags import give_feedback
 from risk.levels import RISKS
 from risk.store import read_bundle
@@ -41,16 +43,10 @@ def record_demo_feedback(engine: Engine, share: float = 0.6, seed: int = 0) -> i
         )
     if candidates.empty:
         return 0
-    last = max(
-        bundle.invoices["issued_at"].max(),
-        bundle.messages["sent_at"].dt.tz_convert(None).max().normalize(),
-    )
-    events = {
-        "dispute": bundle.invoices.dropna(subset=["disputed_at"])[
-            ["client_id", "disputed_at"]
-        ].set_axis(["client_id", "day"], axis=1),
-        "churn": bundle.churn[["client_id", "churned_at"]].set_axis(["client_id", "day"], axis=1),
-    }
+    _, last = event_dates(bundle)
+    if last is None:
+        return 0
+    events = {risk: events_for(bundle, target) for risk, target in RISKS.items()}
     rng = np.random.default_rng(seed)
     recorded = 0
     for flag_id, client_id, risk, opened_on in zip(

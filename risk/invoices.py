@@ -9,13 +9,12 @@ text the PM can send the client, in German for German clients.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
 
-from risk.clients import find_client
+from risk.clients import day_of, find_client
 from risk.keys import Principal
 from risk.store import read_table
 from risk.tables import CONTRACT
@@ -103,28 +102,22 @@ def explain_invoice(engine: Engine, principal: Principal, invoice_id: str) -> di
         "client_id": client["client_id"],
         "project_id": project_id,
         "amount": float(invoice["amount"]),
-        "issued_at": _day(issued),
-        "period_start": _day(period_start),
-        "period_end": _day(period_end),
+        "issued_at": day_of(issued),
+        "period_start": day_of(period_start),
+        "period_end": day_of(period_end),
         "basis": basis,
         "hours": round(hours, 2),
         "work": work,
         "progress": [
-            {"reported_at": _day(r), "percent_complete": float(p)}
+            {"reported_at": day_of(r), "percent_complete": float(p)}
             for r, p in zip(reported["reported_at"], reported["percent_complete"], strict=True)
         ]
         if len(reported)
         else [],
         "project": summary,
         "language": language,
-        "text": _text(
-            language, client, invoice, hours, work, reported, summary, period_start, period_end
-        ),
+        "text": _text(language, invoice, hours, work, reported, summary, period_start, period_end),
     }
-
-
-def _day(value: Any) -> date | None:
-    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
 def _work_by_week(entries: pd.DataFrame) -> list[dict[str, Any]]:
@@ -171,7 +164,6 @@ def _money(value: float, language: str) -> str:
 
 def _text(
     language: str,
-    client: dict[str, Any],
     invoice: pd.Series,
     hours: float,
     work: list[dict[str, Any]],
@@ -228,5 +220,4 @@ def _text(
                 )
             )
         lines.append("We are happy to walk you through the details.")
-    del client
     return " ".join(lines)

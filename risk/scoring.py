@@ -24,19 +24,19 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
-from features.build import FEATURES, build_features
+from features.build import build_features
 from features.bundle import Bundle
 from features.summary import event_dates
 from models import registry
 from models.attribution import baseline_shapley
+from models.train import FEATURE_COLUMNS
 from risk.alerts import queue, should_alert
 from risk.levels import RISKS, cap_high, levels_of, trend
 from risk.reasons import GROUPS, next_step, reason_group, reason_text
 from risk.settings import Settings
-from risk.store import read_bundle
+from risk.store import insert_rows, read_bundle
 from risk.tables import alerts, flag_events, flags, score_runs, scores, signals
 
-FEATURE_COLUMNS = list(FEATURES)
 #: Reasons shown per flagged client.
 TOP_REASONS = 3
 
@@ -298,8 +298,7 @@ def _store_scores(
         }
         for client_id, values in _assessments(frame)
     ]
-    for start in range(0, len(rows), 5_000):
-        connection.execute(insert(scores), rows[start : start + 5_000])
+    insert_rows(connection, scores, rows)
 
 
 def _store_signals(connection: Connection, run_id: int, features: pd.DataFrame) -> None:
@@ -314,8 +313,7 @@ def _store_signals(connection: Connection, run_id: int, features: pd.DataFrame) 
         }
         for client_id, row in zip(cleaned.index, cleaned.to_numpy().tolist(), strict=True)
     ]
-    for start in range(0, len(rows), 5_000):
-        connection.execute(insert(signals), rows[start : start + 5_000])
+    insert_rows(connection, signals, rows)
 
 
 def _previous_probabilities(connection: Connection, run_id: int, risk: str) -> dict[str, float]:

@@ -93,7 +93,7 @@ def upsert(
         for k, row in incoming.items()
         if k in stored and any(stored[k][c] != row[c] for c in compared)
     ]
-    _insert(connection, table, new)
+    insert_rows(connection, table, new)
     _update(connection, table, key, edits, [c for c in compared if c not in key])
     return len(new), len(edits), len(incoming) - len(new) - len(edits)
 
@@ -191,7 +191,8 @@ def _records(name: str, frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
         yield dict(zip(names, record, strict=True))
 
 
-def _insert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` in batches (one statement of millions of rows suits no driver)."""
     for start in range(0, len(rows), BATCH):
         connection.execute(insert(table), rows[start : start + BATCH])
 
