@@ -1,4 +1,5 @@
-"""What each message says: its language, polarity and whether it is a billing question.
+"""What each message says: its language, polarity, whether it is a billing question and
+whether it puts the engagement in doubt.
 
 Each message is scored once, not once per as-of date, and the scores are kept
 on disk (``message_scores.parquet`` in the cache folder) keyed by message id
@@ -21,13 +22,16 @@ import pyarrow.compute as pc
 
 from features.billing_questions import is_billing_question
 from features.bundle import STRING, Bundle
+from features.relationship_doubts import is_relationship_doubt
 from features.sentiment import SentimentScorer, detect_language
 from features.windows import codes_of
 
 #: The scorer's version is in the name: when scoring changes, bump it, so that
 #: old cached scores are never mixed with new ones.
-SCORER_VERSION = 3
+SCORER_VERSION = 4
 CACHE_FILE = f"message_scores-v{SCORER_VERSION}.parquet"
+#: What is kept per message, besides its id and text hash.
+SCORES = ("language", "polarity", "billing_question", "relationship_doubt")
 
 
 def _text_hash(texts: pd.Series, languages: pd.Series) -> np.ndarray:
@@ -39,7 +43,7 @@ def _text_hash(texts: pd.Series, languages: pd.Series) -> np.ndarray:
 
 def score_messages(bundle: Bundle, cache_dir: str | Path | None = None) -> pd.DataFrame:
     """One row per message of ``bundle`` (same order): ``language``, ``polarity``
-    (-1..1, NaN for an empty text) and ``billing_question``."""
+    (-1..1, NaN for an empty text), ``billing_question`` and ``relationship_doubt``."""
     messages = bundle.messages
     language = bundle.clients["language"].to_numpy(dtype=object)
     given = pd.Series(
@@ -56,19 +60,20 @@ def score_messages(bundle: Bundle, cache_dir: str | Path | None = None) -> pd.Da
     missing |= merged["language"].isna()
     if missing.any():
         fresh = score_texts(messages.loc[missing.to_numpy()], given[missing.to_numpy()])
-        merged.loc[missing, ["language", "polarity", "billing_question"]] = fresh.to_numpy()
+        merged.loc[missing, list(SCORES)] = fresh[list(SCORES)].to_numpy()
         if cache_dir is not None:
             # The bundle's messages first, in its order, so the next run takes the fast path.
             kept = pd.concat([merged, cached]).drop_duplicates(["message_id", "text_hash"])
             _write_cache(cache_dir, kept)
+    inbound = (messages["direction"] == "inbound").to_numpy()
     return pd.DataFrame(
         {
             "language": merged["language"].astype(STRING).to_numpy(),
             "polarity": merged["polarity"].astype("float64").to_numpy(),
             # Cached per text, so the direction is applied here: a message corrected
             # from outbound to inbound is judged by what it says.
-            "billing_question": merged["billing_question"].astype(bool).to_numpy()
-            & (messages["direction"] == "inbound").to_numpy(),
+            "billing_question": merged["billing_question"].astype(bool).to_numpy() & inbound,
+            "relationship_doubt": merged["relationship_doubt"].astype(bool).to_numpy() & inbound,
         },
         index=messages.index,
     )
@@ -89,8 +94,8 @@ def _same_messages(cached: pd.DataFrame, message_ids: pd.Series, text_hash: np.n
 
 
 def score_texts(messages: pd.DataFrame, given: pd.Series) -> pd.DataFrame:
-    """``language``, ``polarity`` and ``billing_question`` (by text, direction not
-    applied) of each message, without the cache: the one way a message is read,
+    """``language``, ``polarity``, ``billing_question`` and ``relationship_doubt`` (by
+    text, direction not applied) of each message, without the cache: the one way a message is read,
     for the features and for what the API shows."""
     texts = [t if isinstance(t, str) else None for t in messages["text"].tolist()]
     languages = [
@@ -102,14 +107,14 @@ def score_texts(messages: pd.DataFrame, given: pd.Series) -> pd.DataFrame:
     codes, uniques = pd.factorize(pairs)
     unique_texts = [text or None for text, _ in uniques]
     unique_languages = [language for _, language in uniques]
-    polarity, question = _score_distinct(unique_texts, unique_languages)
-    polarity, question = polarity[codes], question[codes]
+    polarity, question, doubt = (v[codes] for v in _score_distinct(unique_texts, unique_languages))
     empty = np.array([t is None for t in texts], dtype=bool)
     return pd.DataFrame(
         {
             "language": languages,
             "polarity": np.where(empty, np.nan, polarity),
             "billing_question": question,
+            "relationship_doubt": doubt,
         }
     )
 
@@ -118,8 +123,10 @@ def score_texts(messages: pd.DataFrame, given: pd.Series) -> pd.DataFrame:
 PARALLEL_FROM = 50_000
 
 
-def _score_distinct(texts: list[str | None], languages: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Polarity and billing-question flag of each text. The scorer is pure Python
+def _score_distinct(
+    texts: list[str | None], languages: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Polarity, billing-question and doubt flags of each text. The scorer is pure Python
     (one core); a first run over a large export splits the texts across processes."""
     workers = min(os.cpu_count() or 1, 8)
     if len(texts) < PARALLEL_FROM or workers < 2:
@@ -132,14 +139,21 @@ def _score_distinct(texts: list[str | None], languages: list[str]) -> tuple[np.n
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         parts = list(pool.map(_score_chunk, *zip(*chunks, strict=True)))
     return (
-        np.concatenate([polarity for polarity, _ in parts]),
-        np.concatenate([question for _, question in parts]),
+        np.concatenate([polarity for polarity, _, _ in parts]),
+        np.concatenate([question for _, question, _ in parts]),
+        np.concatenate([doubt for _, _, doubt in parts]),
     )
 
 
-def _score_chunk(texts: list[str | None], languages: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _score_chunk(
+    texts: list[str | None], languages: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     polarity = SentimentScorer().score_many(texts, languages)
-    return np.asarray(polarity, dtype="float64"), is_billing_question(texts, languages)
+    return (
+        np.asarray(polarity, dtype="float64"),
+        is_billing_question(texts, languages),
+        is_relationship_doubt(texts, languages),
+    )
 
 
 def _read_cache(cache_dir: str | Path | None) -> pd.DataFrame:
@@ -150,6 +164,7 @@ def _read_cache(cache_dir: str | Path | None) -> pd.DataFrame:
             "language": pd.Series(dtype=STRING),
             "polarity": pd.Series(dtype="float64"),
             "billing_question": pd.Series(dtype=object),
+            "relationship_doubt": pd.Series(dtype=object),
         }
     )
     if cache_dir is None or not (Path(cache_dir) / CACHE_FILE).exists():
@@ -167,6 +182,9 @@ def _write_cache(cache_dir: str | Path, scores: pd.DataFrame) -> None:
     folder = Path(cache_dir)
     folder.mkdir(parents=True, exist_ok=True)
     partial = folder / (CACHE_FILE + ".tmp")
-    out = scores.assign(billing_question=scores["billing_question"].astype(bool))
+    out = scores.assign(
+        billing_question=scores["billing_question"].astype(bool),
+        relationship_doubt=scores["relationship_doubt"].astype(bool),
+    )
     out.to_parquet(partial, index=False)
     partial.replace(folder / CACHE_FILE)  # atomic: a crash never leaves half a cache

@@ -8,27 +8,17 @@ and gives the honest estimate: its floors sit just under what was measured.
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from features.billing_questions import is_billing_question
-from tests.conftest import ROOT
-
-DATA = ROOT / "tests" / "features" / "data"
-
-
-def precision_recall(name: str, language: str) -> tuple[float, float, int]:
-    data = pd.read_csv(DATA / name)
-    data = data[data["language"] == language]
-    predicted = is_billing_question(data["text"].tolist(), data["language"].tolist())
-    truth = data["label"].to_numpy() == 1
-    hits = (predicted & truth).sum()
-    return hits / max(predicted.sum(), 1), hits / max(truth.sum(), 1), len(data)
+from tests.features.labelled import precision_recall
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_development_set(language: str) -> None:
-    precision, recall, size = precision_recall("billing_questions.csv", language)
+    precision, recall, size = precision_recall(
+        is_billing_question, "billing_questions.csv", language
+    )
     assert size >= 130
     assert precision >= 0.95
     assert recall >= 0.95
@@ -38,7 +28,9 @@ def test_development_set(language: str) -> None:
     ("language", "min_precision", "min_recall"), [("en", 0.75, 0.62), ("de", 0.78, 0.70)]
 )
 def test_held_out_set(language: str, min_precision: float, min_recall: float) -> None:
-    precision, recall, size = precision_recall("billing_questions_holdout.csv", language)
+    precision, recall, size = precision_recall(
+        is_billing_question, "billing_questions_holdout.csv", language
+    )
     assert size >= 60
     assert precision >= min_precision
     assert recall >= min_recall
