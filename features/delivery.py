@@ -56,23 +56,8 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
     bundle = s.bundle
     projects = bundle.projects
     n_rows = s.client.size
-    as_of_days = np.unique(s.day)
     start = day_numbers(projects["start_date"])
-    closed = day_numbers(projects["closed_at"])
-    closed = np.where(closed < -(10**8), 10**9, closed)
-    project = np.repeat(np.arange(len(projects)), as_of_days.size)
-    date_index = np.tile(np.arange(as_of_days.size), len(projects))
-    day = as_of_days[date_index]
-    running = (start[project] <= day) & (closed[project] > day)
-
-    # Grid row of each (client, as-of): a dense table, since both are small integers.
-    row_of = np.full((len(bundle.clients), as_of_days.size), -1, dtype=np.int64)
-    row_of[s.client, np.searchsorted(as_of_days, s.day)] = np.arange(n_rows)
-    client = s.code(projects["client_id"])
-    known = running & (client[project] >= 0)
-    row = np.where(known, row_of[np.maximum(client[project], 0), date_index], -1)
-    kept = row >= 0
-    project, day, row = project[kept], day[kept], row[kept]
+    project, day, row = s.running_projects
     budget = projects["budget"].to_numpy(np.float64)[project]
 
     billed_project, billed_day, billed_amount = _billed_by_project(s)

@@ -1,22 +1,50 @@
-"""The relationship: how long, how much running work, and a new face at the client."""
+"""The relationship: how long, how much work runs and is coming, and what the client says
+about its future.
+
+Clients of a services firm mostly leave when the work runs out: the last project
+nears its planned end with nothing new signed, the hours logged fall away, and
+the client talks of budgets, reorganisations or other providers. These features
+read those signs; tenure and a new face at the client complete the picture.
+"""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from features.snapshot import Snapshot
 from features.windows import Events, day_numbers
 
 SOURCES = ("clients",)
+_MESSAGES = ("messages",)
 REQUIRES = {
     "active_projects": ("projects",),
     "budget_open": ("projects",),
+    "runway_days": ("projects",),
+    "days_since_project_start": ("projects",),
+    "work_hours_ratio": ("projects", "time_entries"),
+    "days_since_work": ("projects", "time_entries"),
+    "relationship_doubts_90d": _MESSAGES,
+    "days_since_relationship_doubt": _MESSAGES,
     "new_contact_30d": ("messages", "messages.author"),
 }
 FEATURES = {
     "tenure_days": "days since the relationship started (days)",
     "active_projects": "projects started and not yet closed (count)",
     "budget_open": "budget of projects started and not yet closed (money)",
+    "runway_days": "days from as-of to the latest planned end of a running project (days; "
+    "negative when every running project is past its planned end, empty if none runs)",
+    "days_since_project_start": "days since the client's latest project started (days; empty "
+    "if none yet)",
+    "work_hours_ratio": "hours logged for the client in the last 30 days over the monthly mean "
+    "of the 90 days before (ratio; 1 = as usual, empty if none then)",
+    "days_since_work": "days since the latest time entry on the client's projects (days; empty "
+    "if none yet)",
+    "relationship_doubts_90d": "client messages that put the engagement's future in doubt "
+    "(budget cuts, reorganisation, vendor review, in-house, pausing or ending), last 90 days "
+    "(count)",
+    "days_since_relationship_doubt": "days since the client's latest such message (days; empty "
+    "if none ever)",
     "new_contact_30d": "1 if someone at the client wrote for the first time in the last 30 "
     "days, after earlier messages from others (0/1)",
 }
@@ -33,13 +61,62 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
     closed = day_numbers(projects["closed_at"])
     done = closed > -(10**8)
     ended = Events(client[done], closed[done], {"budget": budget[done]})
+    work = _work_days(s)
+    hours_30 = work.total("hours", c, t, 30)
+    hours_before = work.total("hours", c, t - 30, 90) / 3
+    doubts = s.message_events(s.messages["relationship_doubt"].to_numpy(bool))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        hours_ratio = np.where(hours_before > 0, hours_30 / hours_before, np.nan)
     out = {
         "tenure_days": (t - since[c]).astype(np.float64),
         "active_projects": (started.count(c, t) - ended.count(c, t)).astype(np.float64),
         "budget_open": np.round(started.total("budget", c, t) - ended.total("budget", c, t), 2),
+        "runway_days": _runway(s),
+        "days_since_project_start": started.days_since_last(c, t).astype(np.float64),
+        "work_hours_ratio": hours_ratio,
+        "days_since_work": work.days_since_last(c, t).astype(np.float64),
+        "relationship_doubts_90d": doubts.count(c, t, 90).astype(np.float64),
+        "days_since_relationship_doubt": doubts.days_since_last(c, t).astype(np.float64),
         "new_contact_30d": _new_contacts(s).count(c, t, 30).clip(0, 1).astype(np.float64),
     }
     return out
+
+
+def _runway(s: Snapshot) -> np.ndarray:
+    """Per grid row: the latest planned end over running projects, minus as-of."""
+    project, day, row = s.running_projects
+    planned_end = day_numbers(s.bundle.projects["end_date"])[project]
+    out = np.full(s.client.size, np.nan)
+    np.fmax.at(out, row, (planned_end - day).astype(np.float64))
+    return out
+
+
+def _work_days(s: Snapshot) -> Events:
+    """Hours logged per client and day (all entries, billable or not: both are work
+    the client asked for). Summed by day first: ten million entries become a few
+    hundred thousand days to sort."""
+    entries = s.bundle.time_entries
+    client = s.code(s.bundle.projects["client_id"])
+    project = s.project_code(entries["project_id"])
+    known = project >= 0
+    daily = (
+        pd.DataFrame(
+            {
+                "client": client[project[known]],
+                "day": day_numbers(entries["worked_on"])[known],
+                "hours": entries["hours"].to_numpy(np.float64)[known],
+            }
+        )
+        .groupby(["client", "day"], sort=False)["hours"]
+        .sum()
+        .reset_index()
+    )
+    daily = daily[daily["client"] >= 0]
+    return Events(
+        daily["client"].to_numpy(np.int64),
+        daily["day"].to_numpy(np.int64),
+        {"hours": daily["hours"].to_numpy(np.float64)},
+    )
 
 
 def _new_contacts(s: Snapshot) -> Events:

@@ -25,7 +25,8 @@ class Snapshot:
     ``day`` the as-of day numbers, one entry per grid row. ``messages`` is a slim,
     numeric view of the messages (no texts), one row per message in bundle order:
     ``client``, ``day``, ``second`` (UTC), ``inbound``, ``survey``, ``meeting``, ``score``,
-    ``author``, ``language``, ``polarity`` and ``billing_question``.
+    ``author``, ``language``, ``polarity``, ``billing_question`` and
+    ``relationship_doubt``.
     """
 
     bundle: Bundle
@@ -61,6 +62,7 @@ class Snapshot:
                 "language": scores["language"].to_numpy(),
                 "polarity": scores["polarity"].to_numpy(np.float64),
                 "billing_question": scores["billing_question"].to_numpy(bool),
+                "relationship_doubt": scores["relationship_doubt"].to_numpy(bool),
             }
         )
         return cls(bundle=bundle, client=client[alive], day=day[alive], messages=messages)
@@ -82,6 +84,29 @@ class Snapshot:
             {name: m[name].to_numpy() for name in ("second", *values)},
             second=m["second"].to_numpy(),
         )
+
+    @cached_property
+    def running_projects(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every (project, as-of) where the project runs (started, not yet closed), as
+        three arrays: the project's position, the as-of day and the grid row of its
+        client at that day."""
+        projects = self.bundle.projects
+        as_of_days = np.unique(self.day)
+        start = day_numbers(projects["start_date"])
+        closed = day_numbers(projects["closed_at"])
+        closed = np.where(closed < -(10**8), 10**9, closed)
+        project = np.repeat(np.arange(len(projects)), as_of_days.size)
+        date_index = np.tile(np.arange(as_of_days.size), len(projects))
+        day = as_of_days[date_index]
+        running = (start[project] <= day) & (closed[project] > day)
+        # Grid row of each (client, as-of): a dense table, since both are small integers.
+        row_of = np.full((len(self.bundle.clients), as_of_days.size), -1, dtype=np.int64)
+        row_of[self.client, np.searchsorted(as_of_days, self.day)] = np.arange(self.client.size)
+        client = self.code(projects["client_id"])
+        known = running & (client[project] >= 0)
+        row = np.where(known, row_of[np.maximum(client[project], 0), date_index], -1)
+        kept = row >= 0
+        return project[kept], day[kept], row[kept]
 
     @cached_property
     def inbound(self) -> Events:

@@ -122,10 +122,9 @@ def timeline(engine: Engine, principal: Principal, client_id: str) -> dict[str, 
     language = client["language"] if client["language"] in ("en", "de") else np.nan
     read = score_texts(messages, pd.Series(language, index=messages.index, dtype=object))
     polarity = read["polarity"].to_numpy(dtype="float64")
-    question = (
-        read["billing_question"].to_numpy(dtype=bool)
-        & (messages["direction"] == "inbound").to_numpy()
-    )
+    inbound = (messages["direction"] == "inbound").to_numpy()
+    question = read["billing_question"].to_numpy(dtype=bool) & inbound
+    doubt = read["relationship_doubt"].to_numpy(dtype=bool) & inbound
     invoices = of_client["invoices"].sort_values("issued_at", kind="stable")
     sent = list(messages["sent_at"].dt.to_pydatetime())
     return {
@@ -140,9 +139,10 @@ def timeline(engine: Engine, principal: Principal, client_id: str) -> dict[str, 
                 "text": t,
                 "polarity": None if t is None or not np.isfinite(p) else round(float(p), 3),
                 "billing_question": bool(q),
+                "relationship_doubt": bool(d),
             }
-            for m, when, t, p, q in zip(
-                messages.itertuples(), sent, texts, polarity, question, strict=True
+            for m, when, t, p, q, d in zip(
+                messages.itertuples(), sent, texts, polarity, question, doubt, strict=True
             )
         ],
         "invoices": [_invoice(row) for row in invoices.itertuples()],

@@ -50,6 +50,10 @@ NEXT_STEPS: dict[str, dict[str, str]] = {
         "en": "Follow up on open invoices with the client's finance contact",
         "de": "Offene Rechnungen mit der Buchhaltung des Kunden klären",
     },
+    "follow_on": {
+        "en": "Talk with the client's sponsor about what comes after the current work",
+        "de": "Mit dem Auftraggeber besprechen, was nach der laufenden Arbeit kommt",
+    },
 }
 
 
@@ -766,6 +770,85 @@ def _new_contact(c: _Ctx) -> str:
     )
 
 
+def _runway(c: _Ctx) -> str:
+    x = c.value("runway_days")
+    if x is None:
+        return c.say("No project running", "Kein laufendes Projekt")
+    n = c.whole(x)
+    if n < 0:
+        return c.say(
+            f"Every running project is past its planned end (the latest by {c.days(-n)})",
+            f"Alle laufenden Projekte sind über ihr geplantes Ende hinaus (das späteste um "
+            f"{c.days(-n)})",
+        )
+    if n == 0:
+        return c.say(
+            "The last running project is planned to end today",
+            "Das letzte laufende Projekt soll heute enden",
+        )
+    return c.say(
+        f"The last running project is planned to end in {c.days(n)}",
+        f"Das letzte laufende Projekt soll in {c.count(n)} {_plural(n, 'Tag', 'Tagen')} enden",
+    )
+
+
+def _project_start(c: _Ctx) -> str:
+    x = c.value("days_since_project_start")
+    if x is None:
+        return c.say("No project started yet", "Noch kein Projekt begonnen")
+    return c.say(f"Latest project started {c.ago(x)}", f"Letztes Projekt {c.ago(x)} begonnen")
+
+
+def _work_hours(c: _Ctx) -> str:
+    x = c.value("work_hours_ratio")
+    if x is None:
+        return c.say(
+            "No hours logged in the 90 days before to compare with",
+            "Keine Stunden in den 90 Tagen davor zum Vergleich",
+        )
+    return c.say(
+        f"Hours logged for the client in the last 30 days: {c.share(x)} of the usual month",
+        f"Für den Kunden erfasste Stunden der letzten 30 Tage: {c.share(x)} eines üblichen Monats",
+    )
+
+
+def _days_since_work(c: _Ctx) -> str:
+    x = c.value("days_since_work")
+    if x is None:
+        return c.say("No time logged for the client yet", "Noch keine Zeit für den Kunden erfasst")
+    return c.say(
+        f"Latest time logged for the client {c.ago(x)}",
+        f"Zuletzt {c.ago(x)} Zeit für den Kunden erfasst",
+    )
+
+
+def _doubts(c: _Ctx) -> str:
+    x, days = c.value("relationship_doubts_90d"), c.value("days_since_relationship_doubt")
+    if x is None:
+        return c.say("No data on client messages", "Keine Daten zu Kundennachrichten")
+    n = c.whole(x)
+    if n == 0:
+        if days is not None:
+            return c.say(
+                f"The client last wrote of budget cuts, changes or ending the work {c.ago(days)}",
+                f"Der Kunde schrieb zuletzt {c.ago(days)} von Kürzungen, Veränderungen oder "
+                "einem Ende der Arbeit",
+            )
+        return c.say(
+            "No client message in 90 days about budget cuts, changes or ending the work",
+            "Keine Kundennachricht in 90 Tagen über Kürzungen, Veränderungen oder ein Ende der "
+            "Arbeit",
+        )
+    latest_en = f" (latest {c.ago(days)})" if days is not None else ""
+    latest_de = f" (zuletzt {c.ago(days)})" if days is not None else ""
+    return c.say(
+        f"{c.count(n)} client {_plural(n, 'message', 'messages')} in 90 days about budget "
+        f"cuts, other providers or pausing{latest_en}",
+        f"{c.count(n)} {_plural(n, 'Kundennachricht', 'Kundennachrichten')} in 90 Tagen über "
+        f"Kürzungen, andere Anbieter oder eine Pause{latest_de}",
+    )
+
+
 # --- The table --------------------------------------------------------------
 
 
@@ -824,6 +907,13 @@ _REASONS: dict[str, _Reason] = {
     "tenure_days": _Reason("check_in", _tenure),
     "active_projects": _Reason("check_in", _projects),
     "budget_open": _Reason("check_in", _projects),
+    # Work running out is the commonest way a services client leaves: plan what follows.
+    "runway_days": _Reason("follow_on", _runway),
+    "days_since_project_start": _Reason("follow_on", _project_start),
+    "work_hours_ratio": _Reason("follow_on", _work_hours),
+    "days_since_work": _Reason("follow_on", _days_since_work),
+    "relationship_doubts_90d": _Reason("follow_on", _doubts),
+    "days_since_relationship_doubt": _Reason("follow_on", _doubts),
     "new_contact_30d": _Reason("check_in", _new_contact),
 }
 
@@ -880,6 +970,9 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "disputes": ("disputes_180d",),
     "invoice_size": ("latest_invoice_ratio", "days_since_invoice"),
     "relationship": ("tenure_days", "active_projects", "budget_open"),
+    "pipeline": ("runway_days", "days_since_project_start"),
+    "workload": ("work_hours_ratio", "days_since_work"),
+    "doubts": ("relationship_doubts_90d", "days_since_relationship_doubt"),
     "new_contact": ("new_contact_30d",),
 }
 _GROUP_OF = {feature: group for group, members in GROUPS.items() for feature in members}

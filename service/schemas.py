@@ -106,6 +106,10 @@ class MessageOut(BaseModel):
     text: str | None
     polarity: float | None = Field(description="-1..1; null for a message without text.")
     billing_question: bool
+    relationship_doubt: bool = Field(
+        description="The client writes of budget cuts, changes at the client, other providers, "
+        "pausing or ending the work."
+    )
 
 
 class InvoiceOut(BaseModel):

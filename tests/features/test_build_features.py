@@ -117,6 +117,13 @@ def test_known_values_at_three_dates(tiny_features: pd.DataFrame) -> None:
     assert a_march["active_projects"] == 1
     assert a_march["budget_open"] == 10000
     assert a_march["new_contact_30d"] == 1  # Lee wrote first on 5 March
+    assert a_march["runway_days"] == 275  # P1 is planned to end on 31 December
+    assert a_march["days_since_project_start"] == 89
+    # 16 hours in March against 8 in the 90 days before (8 / 3 a month).
+    assert a_march["work_hours_ratio"] == pytest.approx(6.0)
+    assert a_march["days_since_work"] == 16
+    assert a_march["relationship_doubts_90d"] == 0
+    assert np.isnan(a_march["days_since_relationship_doubt"])
 
     a_may = at(tiny_features, "A", "2025-05-31")
     assert a_may["billed_share_max"] == pytest.approx(0.6)
@@ -136,11 +143,16 @@ def test_known_values_at_three_dates(tiny_features: pd.DataFrame) -> None:
     )
     assert a_may["sentiment_min_30d"] < -0.3
     assert a_may["new_contact_30d"] == 0
+    assert a_may["runway_days"] == 214
+    assert a_may["work_hours_ratio"] == 0  # nothing logged in May, 16 hours before
+    assert a_may["days_since_work"] == 77
 
     a_august = at(tiny_features, "A", "2025-08-31")
     assert a_august["days_since_inbound"] == 92
     assert a_august["longest_gap_90d"] == 90
     assert np.isnan(a_august["sentiment_mean_30d"])
+    assert np.isnan(a_august["work_hours_ratio"])  # no hours in the 90 days before either
+    assert a_august["days_since_work"] == 169
 
     b_march = at(tiny_features, "B", "2025-03-31")
     assert b_march["billed_share_max"] == pytest.approx(0.3)
@@ -236,6 +248,36 @@ def test_a_billing_question_counts(tiny: Bundle) -> None:
     assert after["billing_question_share_90d"] > before["billing_question_share_90d"]
 
 
+def test_a_doubt_about_the_engagement_counts(tiny: Bundle) -> None:
+    doubting = with_rows(
+        tiny,
+        "messages",
+        [
+            message(
+                "X1",
+                "2025-05-20T09:00:00",
+                "Our budget was cut, so we have to put the project on hold for now.",
+            )
+        ],
+    )
+    before = at(build_features(tiny, AS_OF), "A", "2025-05-31")
+    after = at(build_features(doubting, AS_OF), "A", "2025-05-31")
+    assert after["relationship_doubts_90d"] == before["relationship_doubts_90d"] + 1
+    assert after["days_since_relationship_doubt"] == 11
+    # Said by the firm, the same words are not the client's doubt.
+    said_by_us = with_rows(
+        tiny,
+        "messages",
+        [
+            {
+                **message("X1", "2025-05-20T09:00:00", "Our budget was cut, we pause the work."),
+                "direction": "outbound",
+            }
+        ],
+    )
+    assert at(build_features(said_by_us, AS_OF), "A", "2025-05-31")["relationship_doubts_90d"] == 0
+
+
 def test_a_month_of_silence_shows(tiny: Bundle) -> None:
     messages = tiny.messages
     quiet = replace(tiny, messages=messages[~messages["message_id"].isin(["M5", "M6"])])
@@ -280,7 +322,10 @@ def test_sample_bundle_builds(sample_bundle_path: Path) -> None:
     bundle = load_bundle(sample_bundle_path)
     frame = build_features(bundle, pd.date_range("2024-03-01", "2025-06-01", freq="28D"))
     assert len(frame) > 500
-    assert frame.notna().mean().min() > 0.3
+    # No client of the sample writes of budget cuts or ending the work: a "days since"
+    # of an event that never happened is rightly empty.
+    assert frame["relationship_doubts_90d"].eq(0).all()
+    assert frame.drop(columns="days_since_relationship_doubt").notna().mean().min() > 0.3
     labels = build_labels(bundle, frame)
     assert labels["churn_90d"].eq(1).any()
     assert labels["dispute_30d"].eq(1).any()

@@ -59,6 +59,12 @@ TYPICAL: dict[str, float | None] = {
     "tenure_days": 1460.0,
     "active_projects": 3.0,
     "budget_open": 120000.0,
+    "runway_days": 23.0,
+    "days_since_project_start": 300.0,
+    "work_hours_ratio": 0.35,
+    "days_since_work": 9.0,
+    "relationship_doubts_90d": 2.0,
+    "days_since_relationship_doubt": 6.0,
     "new_contact_30d": 1.0,
 }
 ALL_NONE: dict[str, float | None] = dict.fromkeys(FEATURES)
@@ -135,6 +141,45 @@ def test_billed_against_delivered_max(language: str) -> None:
     assert f"78{percent}" in text
     assert f"41{percent}" in text
     assert "+37" in text
+
+
+@pytest.mark.parametrize(
+    ("runway", "en", "de"),
+    [
+        (
+            23.0,
+            "The last running project is planned to end in 23 days",
+            "Das letzte laufende Projekt soll in 23 Tagen enden",
+        ),
+        (
+            -15.0,
+            "Every running project is past its planned end (the latest by 15 days)",
+            "Alle laufenden Projekte sind über ihr geplantes Ende hinaus (das späteste um 15 Tage)",
+        ),
+        (None, "No project running", "Kein laufendes Projekt"),
+    ],
+)
+def test_runway(runway: float | None, en: str, de: str) -> None:
+    assert reason_text("runway_days", {"runway_days": runway}, "en") == en
+    assert reason_text("runway_days", {"runway_days": runway}, "de") == de
+
+
+def test_doubts_cite_count_and_latest() -> None:
+    row = {"relationship_doubts_90d": 2.0, "days_since_relationship_doubt": 6.0}
+    assert reason_text("relationship_doubts_90d", row, "en") == (
+        "2 client messages in 90 days about budget cuts, other providers or pausing "
+        "(latest 6 days ago)"
+    )
+    assert reason_text("days_since_relationship_doubt", row, "de").startswith(
+        "2 Kundennachrichten in 90 Tagen"
+    )
+
+
+def test_work_hours_as_share_of_usual() -> None:
+    row = {"work_hours_ratio": 0.35}
+    assert reason_text("work_hours_ratio", row, "en") == (
+        "Hours logged for the client in the last 30 days: 35% of the usual month"
+    )
 
 
 def test_billed_gap_below_zero_has_no_plus() -> None:
@@ -263,7 +308,7 @@ def test_unknown_feature() -> None:
 
 
 def test_next_steps_table() -> None:
-    assert set(NEXT_STEPS) == {"invoice", "progress", "check_in", "payment"}
+    assert set(NEXT_STEPS) == {"invoice", "progress", "check_in", "payment", "follow_on"}
     for steps in NEXT_STEPS.values():
         assert set(steps) == set(LANGUAGES)
         assert all(text.strip() for text in steps.values())
