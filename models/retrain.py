@@ -94,6 +94,11 @@ def retrain(
             f"{test_from:%Y-%m-%d} ({int(test_rows.sum()):,} rows)..."
         )
         model = fit(data.rows(train_rows), target, "gbm", horizon)
+        if model.selection:
+            say(
+                f"{target}: trees of up to {model.params['max_leaf_nodes']} leaves, "
+                f"{model.params['max_iter']} rounds, chosen on the last training dates"
+            )
         logistic = fit(data.rows(train_rows), target, "logistic", horizon)
         held = data.rows(test_rows)
         events = events_for(bundle, target)
@@ -115,9 +120,11 @@ def retrain(
                     "horizon_days": horizon,
                     "calibrated": model.calibrated,
                     **GBM_PARAMS,
+                    **model.params,  # the shape and rounds chosen on the validation dates
                 }
             )
             mlflow.log_metrics(_flat(table))
+            mlflow.log_metrics({f"validation_pr_auc_{k}": v for k, v in model.selection.items()})
             mlflow.set_tags(
                 {
                     "bundle_fingerprint": fingerprint(bundle),

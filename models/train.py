@@ -8,12 +8,20 @@ such as "billing ahead of progress *and* going quiet" are learned, and the
 monotone, heavy-tailed counts need no scaling. The logistic regression is the
 simple, well-understood baseline it must beat.
 
-Probabilities are calibrated where it helps: the last dates of the training
-period (purged by the horizon) are held back; a sigmoid calibration fitted on
-their first half is kept only if it lowers the Brier score on their second
-half, and is then refitted on all of them over the model that never saw them.
-Otherwise the model is refitted on every training row. The test period is
-never touched. Class imbalance is left to the loss and the ranking metrics,
+The last fifth of the training dates (purged by the horizon, so no label window
+reaches into them) is a validation period, and it makes two choices without
+touching the test period:
+
+* the shape of the boosted trees: each of :data:`GBM_SHAPES` (from flexible to
+  heavily constrained) is fitted on the earlier dates, and the shape and number
+  of boosting rounds with the best PR-AUC on the validation dates win. Clients
+  repeat week after week, so the effective sample is the number of clients and
+  events, not of rows; a firm with few, noisy events needs a stiffer model than
+  one with many, and only data from the firm itself can say which;
+* calibration: a sigmoid fitted on the validation dates' first half is kept
+  only if it lowers the Brier score on their second half, and is then refitted
+  on all of them over the model that never saw them. Otherwise the model is
+  refitted on every training row. Class imbalance is left to the loss and the ranking metrics,
 rather than reweighted, so that probabilities stay probabilities.
 """
 
@@ -30,7 +38,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.frozen import FrozenEstimator
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import brier_score_loss
+from sklearn.metrics import average_precision_score, brier_score_loss
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -49,6 +57,13 @@ GBM_PARAMS: dict[str, object] = {
     "early_stopping": False,
     "random_state": 0,
 }
+#: Tree shapes tried on the validation dates (with up to ``max_iter`` rounds each):
+#: interactions of several features, then fewer, then nearly additive stumps.
+GBM_SHAPES: tuple[dict[str, object], ...] = (
+    {"max_leaf_nodes": 15, "min_samples_leaf": 200},
+    {"max_leaf_nodes": 7, "min_samples_leaf": 500},
+    {"max_leaf_nodes": 3, "min_samples_leaf": 1000},
+)
 
 
 class EmptyColumns(TransformerMixin, BaseEstimator):  # type: ignore[misc]
@@ -102,7 +117,10 @@ class FittedModel:
     calibrated: bool
     brier_raw: float
     brier_calibrated: float
+    #: The parameters that differ from the defaults (for gbm: the chosen shape and rounds).
     params: dict[str, object] = field(default_factory=dict)
+    #: Validation PR-AUC of each gbm shape tried, keyed ``leaves<N>_min<M>``.
+    selection: dict[str, float] = field(default_factory=dict)
 
     def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
         """P(event) for each row."""
@@ -119,8 +137,9 @@ def fit(
     horizon_days: int,
     params: dict[str, object] | None = None,
 ) -> FittedModel:
-    """Fit ``kind`` on every row of ``data`` with a known ``target`` label,
-    calibrating on its last dates where that helps."""
+    """Fit ``kind`` on every row of ``data`` with a known ``target`` label, choosing the
+    gbm's shape (unless ``params`` fixes it) and calibrating on the last dates where
+    that helps; see the module docstring."""
     known = data.labels[target].notna().to_numpy()
     rows = data.rows(known)
     y = rows.labels[target].astype(int).to_numpy()
@@ -131,10 +150,16 @@ def fit(
     dates = as_of.unique().sort_values()
     calibrate_from = pd.Timestamp(dates[int(len(dates) * 0.8)])
     fit_rows, hold_rows = out_of_time_split(as_of, calibrate_from, horizon_days)
-    base = make_pipeline(kind, params)
+    usable = bool(fit_rows.sum()) and len(np.unique(y[fit_rows])) == 2
+    usable = usable and bool(hold_rows.sum()) and len(np.unique(y[hold_rows])) == 2
+    chosen = dict(params or {})
+    selection: dict[str, float] = {}
+    if kind == "gbm" and params is None and usable:
+        chosen, selection = _choose_shape(x, y, fit_rows, hold_rows)
+    base = make_pipeline(kind, chosen)
     raw = calibrated = float("nan")
     use_calibration = False
-    if fit_rows.sum() and hold_rows.sum() and len(np.unique(y[hold_rows])) == 2:
+    if usable:
         base.fit(x[fit_rows], y[fit_rows])
         held = np.flatnonzero(hold_rows)
         first, second = held[: held.size // 2], held[held.size // 2 :]
@@ -150,7 +175,7 @@ def fit(
             x[hold_rows], y[hold_rows]
         )
     else:
-        estimator = make_pipeline(kind, params).fit(x, y)
+        estimator = make_pipeline(kind, chosen).fit(x, y)
     return FittedModel(
         target=target,
         kind=kind,
@@ -158,5 +183,52 @@ def fit(
         calibrated=use_calibration,
         brier_raw=float(raw),
         brier_calibrated=float(calibrated),
-        params=dict(params or {}),
+        params=chosen,
+        selection=selection,
     )
+
+
+def _choose_shape(
+    x: pd.DataFrame, y: np.ndarray, fit_rows: np.ndarray, hold_rows: np.ndarray
+) -> tuple[dict[str, object], dict[str, float]]:
+    """The gbm shape and number of rounds chosen on the validation dates.
+
+    Each shape is fitted once with the most rounds; the score after every round
+    comes from its staged predictions, so the search costs one fit per shape.
+    The validation period holds few events, so PR-AUC differences of a point or
+    two are noise: by the one-standard-error rule, the stiffest shape within one
+    standard error of the best wins (the error from resampling clients, since a
+    client's weeks are not independent rows)."""
+    clients = pd.factorize(x.index.get_level_values("client_id")[hold_rows])[0]
+    y_held = y[hold_rows]
+    results: list[tuple[dict[str, object], float, np.ndarray]] = []
+    for shape in GBM_SHAPES:
+        pipeline = make_pipeline("gbm", shape).fit(x[fit_rows], y[fit_rows])
+        held = pipeline.named_steps["empty"].transform(x[hold_rows])
+        staged = list(pipeline.named_steps["model"].staged_predict_proba(held))
+        by_round = [average_precision_score(y_held, p[:, 1]) for p in staged]
+        rounds = int(np.argmax(by_round))
+        results.append(({**shape, "max_iter": rounds + 1}, by_round[rounds], staged[rounds][:, 1]))
+    best = max(range(len(results)), key=lambda i: results[i][1])
+    threshold = results[best][1] - _client_bootstrap_se(y_held, results[best][2], clients)
+    chosen = max(i for i, (_, score, _) in enumerate(results) if score >= threshold)
+    scores = {
+        f"leaves{shape['max_leaf_nodes']}_min{shape['min_samples_leaf']}": score
+        for shape, score, _ in results
+    }
+    return results[chosen][0], scores
+
+
+def _client_bootstrap_se(
+    y: np.ndarray, scores: np.ndarray, clients: np.ndarray, rounds: int = 100
+) -> float:
+    """Standard error of PR-AUC over bootstrap resamples of whole clients."""
+    rng = np.random.default_rng(0)
+    rows_of = pd.Series(np.arange(clients.size)).groupby(clients).indices
+    groups = [rows_of[c] for c in range(clients.max() + 1)]
+    values = []
+    for _ in range(rounds):
+        picked = np.concatenate([groups[c] for c in rng.integers(0, len(groups), len(groups))])
+        if 0 < y[picked].sum() < picked.size:
+            values.append(average_precision_score(y[picked], scores[picked]))
+    return float(np.std(values)) if len(values) > 1 else 0.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,7 +12,7 @@ from features.simulation import Simulation
 from models.dataset import TrainingSet, holdout_start, out_of_time_split
 from models.evaluate import compare, lead_times, top_share_flags
 from models.scorecard import scorecard
-from models.train import fit
+from models.train import FEATURE_COLUMNS, GBM_PARAMS, GBM_SHAPES, fit
 
 
 @pytest.fixture
@@ -126,3 +128,39 @@ def test_a_feature_missing_everywhere_does_not_stop_training() -> None:
         later = frame.assign(survey=7.0)  # scores appear after training: ignored
         np.testing.assert_allclose(model.predict_proba(later), model.predict_proba(frame))
     assert make_pipeline("logistic", {"C": 1.0}).named_steps["model"].C == 1.0
+
+
+def synthetic_set(signal: Callable[[pd.DataFrame], pd.Series], seed: int = 0) -> TrainingSet:
+    """300 clients x 40 weekly dates of noise features, with labels drawn from ``signal``."""
+    rng = np.random.default_rng(seed)
+    index = pd.MultiIndex.from_product(
+        [[f"C{i:03d}" for i in range(300)], pd.date_range("2025-01-06", periods=40, freq="7D")],
+        names=["client_id", "as_of"],
+    )
+    features = pd.DataFrame(
+        rng.normal(size=(len(index), len(FEATURE_COLUMNS))), index=index, columns=FEATURE_COLUMNS
+    )
+    chance = 1 / (1 + np.exp(-signal(features)))
+    labels = pd.DataFrame({"churn_90d": (rng.random(len(index)) < chance).astype(float)}, index)
+    return TrainingSet(features, labels, ())
+
+
+def test_an_additive_signal_gets_the_stiffest_trees() -> None:
+    """Three features adding up: every shape fits it about equally well on the
+    validation dates, and the one-standard-error rule takes the stiffest."""
+    a, b, c = FEATURE_COLUMNS[:3]
+    data = synthetic_set(lambda f: f[a] + f[b] - f[c] - 2.5)
+    model = fit(data, "churn_90d", "gbm", 28)
+    shapes = {f"leaves{s['max_leaf_nodes']}_min{s['min_samples_leaf']}" for s in GBM_SHAPES}
+    assert set(model.selection) == shapes
+    stiffest = GBM_SHAPES[-1]
+    assert model.params["max_leaf_nodes"] == stiffest["max_leaf_nodes"]
+    assert 1 <= int(str(model.params["max_iter"])) <= int(str(GBM_PARAMS["max_iter"]))
+
+
+def test_given_params_are_used_as_they_are() -> None:
+    a = FEATURE_COLUMNS[0]
+    data = synthetic_set(lambda f: 2 * f[a] - 2.5)
+    model = fit(data, "churn_90d", "gbm", 28, params={"max_leaf_nodes": 5, "max_iter": 20})
+    assert model.selection == {}
+    assert model.params == {"max_leaf_nodes": 5, "max_iter": 20}
