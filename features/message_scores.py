@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import warnings
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import pairwise
 from pathlib import Path
 
@@ -136,8 +138,19 @@ def _score_distinct(
     # Fresh worker processes (not forks): a fork would share, and by touching copy,
     # the caller's whole loaded bundle; a worker needs only its texts.
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        parts = list(pool.map(_score_chunk, *zip(*chunks, strict=True)))
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            parts = list(pool.map(_score_chunk, *zip(*chunks, strict=True)))
+    except BrokenProcessPool:
+        # A worker imports the caller's main module; a script without the
+        # ``if __name__ == "__main__":`` guard makes it fail. Slower, not wrong:
+        warnings.warn(
+            "message scoring fell back to one process: guard your script's entry point "
+            'with `if __name__ == "__main__":` to score across processes',
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return _score_chunk(texts, languages)
     return (
         np.concatenate([polarity for polarity, _, _ in parts]),
         np.concatenate([question for _, question, _ in parts]),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,6 +14,7 @@ import pytest
 from features import message_scores
 from features.message_scores import CACHE_FILE, score_messages
 from features.simulation import Simulation
+from tests.conftest import ROOT
 
 
 def test_cache_is_written_then_reused(
@@ -83,3 +87,31 @@ def test_scoring_across_processes_gives_the_same_scores(
     monkeypatch.setattr(message_scores.os, "cpu_count", lambda: 2)
     pooled = score_messages(bundle)
     pd.testing.assert_frame_equal(alone, pooled)
+
+
+def test_a_script_without_a_main_guard_still_scores(tmp_path: Path) -> None:
+    """Pool workers import the caller's main module; a plain script without the
+    ``__main__`` guard breaks them. Scoring then runs in one process, with a warning."""
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import os\n"
+        "from features import message_scores\n"
+        "message_scores.PARALLEL_FROM = 10\n"
+        "os.cpu_count = lambda: 2\n"
+        "texts = [f'We are very unhappy with delay number {i}.' for i in range(40)]\n"
+        "polarity, question, doubt = message_scores._score_distinct(texts, ['en'] * 40)\n"
+        "print('scored', len(polarity), bool((polarity < 0).all()))\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-W", "always", str(script)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "scored 40 True"
+    assert "fell back to one process" in done.stderr
