@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from features.contract import FILES, Column, FileSpec
+from features.contract import EMAIL_MAX_LENGTH, FILES, ID_MAX_LENGTH, Column, FileSpec
 from features.validation import BundleError, Problem, ProblemLog
 
 STRING = pd.StringDtype("pyarrow", na_value=np.nan)
@@ -319,14 +319,15 @@ def _as_text(raw: pd.Series) -> pd.Series:
 
 
 def _parse_id(raw: pd.Series, text: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
-    return text, pd.Series(False, index=text.index)
+    return text, (text.str.len() > ID_MAX_LENGTH).fillna(False).astype(bool)
 
 
 def _parse_email(raw: pd.Series, text: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
     # Lower case: an address names one person however the export spells it, and
     # keys, scoping and the PM cap compare addresses exactly.
     stripped = text.str.strip().str.lower()
-    return stripped, ~stripped.str.match(_EMAIL).fillna(True).astype(bool)
+    too_long = (stripped.str.len() > EMAIL_MAX_LENGTH).fillna(False).astype(bool)
+    return stripped, ~stripped.str.match(_EMAIL).fillna(True).astype(bool) | too_long
 
 
 def _parse_enum(raw: pd.Series, text: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
@@ -433,6 +434,12 @@ def _explain(value: str, column: Column) -> str:
         return f"{shown} is not a boolean (expected true or false){hint}"
     if column.kind == "enum":
         return f"{shown} is not one of {', '.join(column.allowed)}"
+    if column.kind == "id":
+        return f"{shown} is {len(value)} characters long; ids are at most {ID_MAX_LENGTH}"
+    if column.kind == "email" and len(value.strip()) > EMAIL_MAX_LENGTH:
+        return f"{shown} is {len(value.strip())} characters long; addresses are at most " + str(
+            EMAIL_MAX_LENGTH
+        )
     if column.kind == "email":
         return f"{shown} is not an email address"
     return f"{shown} is not valid"
@@ -450,7 +457,7 @@ def _check_range(
             low.fillna(False),
             column.name,
             (
-                f"{v:g} is out of range: expected {relation} {column.minimum:g}"
+                f"{v:.15g} is out of range: expected {relation} {column.minimum:.15g}"
                 for v in values[low.fillna(False)]
             ),
             parquet,
@@ -461,7 +468,10 @@ def _check_range(
             label,
             high,
             column.name,
-            (f"{v:g} is out of range: expected at most {column.maximum:g}" for v in values[high]),
+            (
+                f"{v:.15g} is out of range: expected at most {column.maximum:.15g}"
+                for v in values[high]
+            ),
             parquet,
         )
 

@@ -55,6 +55,13 @@ class FileSpec:
         raise KeyError(name)
 
 
+#: Longest id and email address the service stores (its database columns), and the
+#: largest whole number (a 32-bit integer column): longer or larger values are
+#: refused with the row and column, never cut or left for the database to reject.
+ID_MAX_LENGTH = 200
+EMAIL_MAX_LENGTH = 320
+INTEGER_MAX = 2**31 - 1
+
 BILLING_MODELS = ("fixed_fee", "time_and_materials", "retainer")
 CHANNELS = ("email", "thread", "chat", "call", "meeting", "survey", "portal")
 DIRECTIONS = ("inbound", "outbound")
@@ -135,7 +142,14 @@ FILES: dict[str, FileSpec] = {
                 Column("amount", "number", minimum=0, exclusive_minimum=True),
                 Column("paid_at", "date", optional=True, nullable=True),
                 Column("disputed_at", "date", optional=True, nullable=True),
-                Column("line_items", "integer", optional=True, nullable=True, minimum=0),
+                Column(
+                    "line_items",
+                    "integer",
+                    optional=True,
+                    nullable=True,
+                    minimum=0,
+                    maximum=INTEGER_MAX,
+                ),
                 Column("period_start", "date", optional=True, nullable=True),
                 Column("period_end", "date", optional=True, nullable=True),
             ),

@@ -49,6 +49,10 @@ class Principal:
         return self.role in OPERATORS
 
 
+#: Longest address a key may have: "<role>:<email>" names the actor in flag events.
+KEY_EMAIL_MAX_LENGTH = 190
+
+
 def hash_key(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
@@ -60,6 +64,12 @@ def create_key(engine: Engine, role: str, email: str, created_by: str) -> tuple[
     email = email.strip().lower()
     if "@" not in email:
         raise ValueError(f"email: {email!r} is not an email address")
+    if len(email) > KEY_EMAIL_MAX_LENGTH:
+        # The key's owner is named "<role>:<email>" in flag events (200 characters).
+        raise ValueError(
+            f"email: {len(email)} characters long; a key's address is at most "
+            f"{KEY_EMAIL_MAX_LENGTH}"
+        )
     key_id = secrets.token_hex(6)
     secret = PREFIX + secrets.token_urlsafe(32)
     with engine.begin() as connection:

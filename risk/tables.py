@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeEngine
 
-from features.contract import FILES, FileSpec
+from features.contract import EMAIL_MAX_LENGTH, FILES, ID_MAX_LENGTH, FileSpec
 
 metadata = MetaData(
     # Named constraints, so Alembic can alter them the same way on SQLite and PostgreSQL.
@@ -46,9 +46,9 @@ metadata = MetaData(
 )
 
 _TYPES: dict[str, TypeEngine[Any]] = {
-    "id": String(200),
+    "id": String(ID_MAX_LENGTH),
     "text": Text(),
-    "email": String(320),
+    "email": String(EMAIL_MAX_LENGTH),
     "date": Date(),
     "timestamp": DateTime(timezone=True),
     "number": Float(),
@@ -119,7 +119,7 @@ scores = Table(
     "scores",
     metadata,
     Column("run_id", ForeignKey("score_runs.run_id"), primary_key=True),
-    Column("client_id", String(200), primary_key=True),
+    Column("client_id", String(ID_MAX_LENGTH), primary_key=True),
     Column("risk", String(20), primary_key=True),
     Column("as_of", Date, nullable=False),
     Column("probability", Float, nullable=False),
@@ -137,7 +137,7 @@ signals = Table(
     # unknown): what the API shows as the client's latest signals, and what a
     # monitoring notebook compares with the training period.
     Column("run_id", ForeignKey("score_runs.run_id"), primary_key=True),
-    Column("client_id", String(200), primary_key=True),
+    Column("client_id", String(ID_MAX_LENGTH), primary_key=True),
     Column("features", JSON, nullable=False),
 )
 
@@ -145,7 +145,7 @@ flags = Table(
     "flags",
     metadata,
     Column("flag_id", String(40), primary_key=True),
-    Column("client_id", String(200), nullable=False, index=True),
+    Column("client_id", String(ID_MAX_LENGTH), nullable=False, index=True),
     Column("risk", String(20), nullable=False),
     Column("status", String(20), nullable=False),  # open | cleared
     Column("level", String(20), nullable=True),  # high | elevated; None once cleared
@@ -198,7 +198,7 @@ alerts = Table(
     # Also the idempotency key a receiver sees (header, Message-ID).
     Column("alert_id", String(40), primary_key=True),
     Column("flag_id", ForeignKey("flags.flag_id"), nullable=False, index=True),
-    Column("client_id", String(200), nullable=False),
+    Column("client_id", String(ID_MAX_LENGTH), nullable=False),
     Column("risk", String(20), nullable=False),
     Column("level", String(20), nullable=False),
     Column("recipient", String(320), nullable=False),

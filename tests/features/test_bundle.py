@@ -412,6 +412,37 @@ DEFECTS: list[tuple[str, Edit, str, int | None, str | None, str]] = [
         "score",
         "at most 10",
     ),
+    # Values the service could not store are refused where they are, not by the database.
+    (
+        "id-too-long",
+        replace("clients.csv", "C-3,Quiet Ltd", "C" * 201 + ",Quiet Ltd"),
+        "clients.csv",
+        4,
+        "client_id",
+        "201 characters long; ids are at most 200",
+    ),
+    (
+        "email-too-long",
+        replace("clients.csv", "lead2@firm.example", "a" * 310 + "@firm.example"),
+        "clients.csv",
+        4,
+        "account_lead",
+        "addresses are at most 320",
+    ),
+    (
+        "line-items-too-large",
+        lambda f: f.update(
+            {
+                "invoices.csv": "invoice_id,client_id,issued_at,due_at,amount,line_items\n"
+                "INV-1,007,2024-03-01,2024-03-31,5000,3\n"
+                "INV-2,C-2,2024-03-01,2024-03-15,1200,2147483648\n"
+            }
+        ),
+        "invoices.csv",
+        3,
+        "line_items",
+        "2147483648 is out of range: expected at most 2147483647",
+    ),
 ]
 
 

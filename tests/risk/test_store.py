@@ -128,3 +128,14 @@ def test_a_column_an_export_or_request_lacks_does_not_erase_what_is_stored(
     stored = read_bundle(database).invoices.set_index("invoice_id").loc[disputed["invoice_id"]]
     assert stored["disputed_at"] == disputed["disputed_at"]
     assert stored["amount"] == float(disputed["amount"]) + 1
+
+
+def test_a_key_address_too_long_for_the_event_log_is_refused(database: Engine) -> None:
+    from risk.keys import KEY_EMAIL_MAX_LENGTH, create_key
+
+    too_long = "a" * (KEY_EMAIL_MAX_LENGTH - len("@firm.example") + 1) + "@firm.example"
+    with pytest.raises(ValueError, match=f"at most {KEY_EMAIL_MAX_LENGTH}"):
+        create_key(database, "pm", too_long, "test")
+    longest = too_long[1:]
+    key_id, _ = create_key(database, "analyst", longest, "test")
+    assert key_id

@@ -560,6 +560,7 @@ GOOD = {
         ({"text": ["not", "a", "cell"]}, "text"),
         ({"author": {"name": "x"}}, "author"),
         ({"message_id": "M-\x00"}, "message_id"),
+        ({"message_id": "M" * 201}, "message_id"),
         ({"score": 11}, "score"),
         ("drop:channel", "channel"),
         ("drop:client_id", "client_id"),
