@@ -64,7 +64,7 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
     billed = totals_to_date(billed_project, billed_day, billed_amount, project, day)
     entries = bundle.time_entries
     worked = totals_to_date(
-        s.project_code(entries["project_id"]),
+        s.entry_project,
         day_numbers(entries["worked_on"]),
         entries["amount"].to_numpy(np.float64),
         project,

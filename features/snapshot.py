@@ -86,6 +86,12 @@ class Snapshot:
         )
 
     @cached_property
+    def entry_project(self) -> np.ndarray:
+        """Project code of every time entry (-1 where unknown); shared, since mapping
+        ten million string ids costs a quarter of a second each time."""
+        return self.project_code(self.bundle.time_entries["project_id"])
+
+    @cached_property
     def running_projects(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every (project, as-of) where the project runs (started, not yet closed), as
         three arrays: the project's position, the as-of day and the grid row of its

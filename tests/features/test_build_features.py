@@ -248,6 +248,20 @@ def test_a_billing_question_counts(tiny: Bundle) -> None:
     assert after["billing_question_share_90d"] > before["billing_question_share_90d"]
 
 
+def test_hours_by_day_are_the_same_summed_densely_or_sorted(
+    small_simulation: Simulation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from features import relationship
+
+    bundle = small_simulation.bundle
+    as_of = pd.date_range("2025-01-05", periods=6, freq="28D")
+    dense = build_features(bundle, as_of)[["work_hours_ratio", "days_since_work"]]
+    monkeypatch.setattr(relationship, "_DENSE_CELLS", 0)
+    sorted_ = build_features(bundle, as_of)[["work_hours_ratio", "days_since_work"]]
+    pd.testing.assert_frame_equal(dense, sorted_)
+    assert dense["days_since_work"].notna().mean() > 0.5
+
+
 def test_a_doubt_about_the_engagement_counts(tiny: Bundle) -> None:
     doubting = with_rows(
         tiny,
