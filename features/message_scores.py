@@ -30,17 +30,25 @@ from features.windows import codes_of
 
 #: The scorer's version is in the name: when scoring changes, bump it, so that
 #: old cached scores are never mixed with new ones.
-SCORER_VERSION = 4
+SCORER_VERSION = 5
 CACHE_FILE = f"message_scores-v{SCORER_VERSION}.parquet"
 #: What is kept per message, besides its id and text hash.
 SCORES = ("language", "polarity", "billing_question", "relationship_doubt")
 
 
-def _text_hash(texts: pd.Series, languages: pd.Series) -> np.ndarray:
-    """A 64-bit hash of each (text, language), vectorised: hashing 2 million texts one
-    by one in Python would cost more than the features themselves."""
-    pairs = pd.DataFrame({"text": texts.fillna(""), "language": languages.fillna("")})
-    return pd.util.hash_pandas_object(pairs, index=False).to_numpy(np.uint64)
+def _text_hash(texts: pd.Series, languages: pd.Series, directions: pd.Series) -> np.ndarray:
+    """A 64-bit hash of each (text, language, direction), vectorised: hashing 2 million
+    texts one by one in Python would cost more than the features themselves. The
+    direction is in it because only the client's messages are read for questions
+    and doubts: a message corrected from outbound to inbound is read again."""
+    keys = pd.DataFrame(
+        {
+            "text": texts.fillna(""),
+            "language": languages.fillna(""),
+            "direction": directions.astype(str),
+        }
+    )
+    return pd.util.hash_pandas_object(keys, index=False).to_numpy(np.uint64)
 
 
 def score_messages(bundle: Bundle, cache_dir: str | Path | None = None) -> pd.DataFrame:
@@ -51,7 +59,7 @@ def score_messages(bundle: Bundle, cache_dir: str | Path | None = None) -> pd.Da
     given = pd.Series(
         language[codes_of(messages["client_id"], bundle.clients["client_id"])], index=messages.index
     ).where(lambda v: v.isin(["en", "de"]))
-    text_hash = _text_hash(messages["text"], given)
+    text_hash = _text_hash(messages["text"], given, messages["direction"])
     cached = _read_cache(cache_dir)
     if _same_messages(cached, messages["message_id"], text_hash):
         merged = cached.iloc[: len(messages)].reset_index(drop=True)  # a re-run: no new text
@@ -72,8 +80,7 @@ def score_messages(bundle: Bundle, cache_dir: str | Path | None = None) -> pd.Da
         {
             "language": merged["language"].astype(STRING).to_numpy(),
             "polarity": merged["polarity"].astype("float64").to_numpy(),
-            # Cached per text, so the direction is applied here: a message corrected
-            # from outbound to inbound is judged by what it says.
+            # Read per distinct text: a text the firm also sent is still not its question.
             "billing_question": merged["billing_question"].astype(bool).to_numpy() & inbound,
             "relationship_doubt": merged["relationship_doubt"].astype(bool).to_numpy() & inbound,
         },
@@ -96,9 +103,10 @@ def _same_messages(cached: pd.DataFrame, message_ids: pd.Series, text_hash: np.n
 
 
 def score_texts(messages: pd.DataFrame, given: pd.Series) -> pd.DataFrame:
-    """``language``, ``polarity``, ``billing_question`` and ``relationship_doubt`` (by
-    text, direction not applied) of each message, without the cache: the one way a message is read,
-    for the features and for what the API shows."""
+    """``language``, ``polarity``, ``billing_question`` and ``relationship_doubt`` of each
+    message, without the cache: the one way a message is read, for the features and for
+    what the API shows. Questions and doubts are read only in texts the client sent
+    (false otherwise), which halves a first run: the firm's own mail is half of all."""
     texts = [t if isinstance(t, str) else None for t in messages["text"].tolist()]
     languages = [
         g if isinstance(g, str) else (detect_language(t) if t else "en")
@@ -109,7 +117,11 @@ def score_texts(messages: pd.DataFrame, given: pd.Series) -> pd.DataFrame:
     codes, uniques = pd.factorize(pairs)
     unique_texts = [text or None for text, _ in uniques]
     unique_languages = [language for _, language in uniques]
-    polarity, question, doubt = (v[codes] for v in _score_distinct(unique_texts, unique_languages))
+    from_client = np.zeros(len(uniques), dtype=bool)
+    from_client[codes[(messages["direction"] == "inbound").to_numpy()]] = True
+    polarity, question, doubt = (
+        v[codes] for v in _score_distinct(unique_texts, unique_languages, from_client.tolist())
+    )
     empty = np.array([t is None for t in texts], dtype=bool)
     return pd.DataFrame(
         {
@@ -126,15 +138,16 @@ PARALLEL_FROM = 50_000
 
 
 def _score_distinct(
-    texts: list[str | None], languages: list[str]
+    texts: list[str | None], languages: list[str], from_client: list[bool]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Polarity, billing-question and doubt flags of each text. The scorer is pure Python
-    (one core); a first run over a large export splits the texts across processes."""
+    """Polarity of each text; billing-question and doubt flags of those ``from_client``.
+    The scorer is pure Python (one core); a first run over a large export splits the
+    texts across processes."""
     workers = min(os.cpu_count() or 1, 8)
     if len(texts) < PARALLEL_FROM or workers < 2:
-        return _score_chunk(texts, languages)
+        return _score_chunk(texts, languages, from_client)
     bounds = np.linspace(0, len(texts), workers * 4 + 1).astype(int)
-    chunks = [(texts[a:b], languages[a:b]) for a, b in pairwise(bounds)]
+    chunks = [(texts[a:b], languages[a:b], from_client[a:b]) for a, b in pairwise(bounds)]
     # Fresh worker processes (not forks): a fork would share, and by touching copy,
     # the caller's whole loaded bundle; a worker needs only its texts.
     context = multiprocessing.get_context("forkserver")
@@ -150,7 +163,7 @@ def _score_distinct(
             RuntimeWarning,
             stacklevel=2,
         )
-        return _score_chunk(texts, languages)
+        return _score_chunk(texts, languages, from_client)
     return (
         np.concatenate([polarity for polarity, _, _ in parts]),
         np.concatenate([question for _, question, _ in parts]),
@@ -159,13 +172,14 @@ def _score_distinct(
 
 
 def _score_chunk(
-    texts: list[str | None], languages: list[str]
+    texts: list[str | None], languages: list[str], from_client: list[bool]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     polarity = SentimentScorer().score_many(texts, languages)
+    said = [t if client else None for t, client in zip(texts, from_client, strict=True)]
     return (
         np.asarray(polarity, dtype="float64"),
-        is_billing_question(texts, languages),
-        is_relationship_doubt(texts, languages),
+        is_billing_question(said, languages),
+        is_relationship_doubt(said, languages),
     )
 
 

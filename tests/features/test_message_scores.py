@@ -99,7 +99,9 @@ def test_a_script_without_a_main_guard_still_scores(tmp_path: Path) -> None:
         "message_scores.PARALLEL_FROM = 10\n"
         "os.cpu_count = lambda: 2\n"
         "texts = [f'We are very unhappy with delay number {i}.' for i in range(40)]\n"
-        "polarity, question, doubt = message_scores._score_distinct(texts, ['en'] * 40)\n"
+        "polarity, question, doubt = message_scores._score_distinct(\n"
+        "    texts, ['en'] * 40, [True] * 40\n"
+        ")\n"
         "print('scored', len(polarity), bool((polarity < 0).all()))\n",
         encoding="utf-8",
     )
