@@ -97,12 +97,16 @@ class _Claimed:
     run_id: int | None
 
 
-def sign(body: bytes, secret: str) -> str:
-    """The ``X-Billing-Risk-Signature`` value of ``body``: ``sha256=<hex HMAC-SHA256>``.
+def sign(body: bytes, timestamp: str, secret: str) -> str:
+    """The ``X-Billing-Risk-Signature`` value: ``sha256=<hex HMAC-SHA256>`` of the
+    ``X-Billing-Risk-Timestamp`` value, a dot and the body.
 
-    A receiver verifies with ``hmac.compare_digest(sign(body, secret), header)``
-    over the exact bytes it received, before parsing them."""
-    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+    The timestamp is signed too, so a captured request cannot be replayed later
+    under a fresh one. A receiver verifies with ``hmac.compare_digest(sign(body,
+    timestamp, secret), header)`` over the exact bytes it received, before
+    parsing them, and refuses a timestamp more than a few minutes old."""
+    message = timestamp.encode("ascii") + b"." + body
+    return "sha256=" + hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
 def deliver(
@@ -619,7 +623,9 @@ def post_webhook(alert_id: str, payload: dict[str, Any], settings: Settings) -> 
     }
     secret = settings.webhook_secret.get_secret_value()
     if secret:
-        headers["X-Billing-Risk-Signature"] = sign(body, secret)
+        headers["X-Billing-Risk-Signature"] = sign(
+            body, headers["X-Billing-Risk-Timestamp"], secret
+        )
     request = urllib.request.Request(
         settings.webhook_url, data=body, headers=headers, method="POST"
     )

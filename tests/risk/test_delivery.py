@@ -258,8 +258,12 @@ class Receiver:
         return Counter(request.key for request in self.requests)
 
     def verified(self, request: Received) -> bool:
-        expected = "sha256=" + hmac.new(self.secret.encode(), request.body, "sha256").hexdigest()
-        return request.signature is not None and hmac.compare_digest(expected, request.signature)
+        if request.signature is None or request.timestamp is None:
+            return False
+        signed = request.timestamp.encode() + b"." + request.body
+        expected = "sha256=" + hmac.new(self.secret.encode(), signed, "sha256").hexdigest()
+        fresh = abs(time.time() - int(request.timestamp)) < 300
+        return fresh and hmac.compare_digest(expected, request.signature)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -366,12 +370,14 @@ def mailbox() -> Iterator[tuple[Mailbox, int]]:
 # --- the core: webhook on SQLite and PostgreSQL ------------------------------------------
 
 
-def test_sign_is_hmac_sha256_of_the_body() -> None:
+def test_sign_is_hmac_sha256_of_the_timestamp_and_body() -> None:
     body = b'{"alert_id":"a1"}'
-    expected = hmac.new(b"k3y", body, hashlib.sha256).hexdigest()
-    assert sign(body, "k3y") == f"sha256={expected}"
-    assert sign(body, "other") != sign(body, "k3y")
-    assert sign(body + b" ", "k3y") != sign(body, "k3y")
+    expected = hmac.new(b"k3y", b"1767866400." + body, hashlib.sha256).hexdigest()
+    assert sign(body, "1767866400", "k3y") == f"sha256={expected}"
+    assert sign(body, "1767866400", "other") != sign(body, "1767866400", "k3y")
+    assert sign(body + b" ", "1767866400", "k3y") != sign(body, "1767866400", "k3y")
+    # A replay under a fresh timestamp does not verify.
+    assert sign(body, "1767866401", "k3y") != sign(body, "1767866400", "k3y")
 
 
 def test_webhook_delivers_every_alert_once_signed(
