@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
 
 from features.build import build_features
 from features.bundle import Bundle
@@ -39,6 +39,8 @@ from risk.tables import alerts, flag_events, flags, score_runs, scores, signals
 
 #: Reasons shown per flagged client.
 TOP_REASONS = 3
+#: The advisory lock key that serialises score runs on PostgreSQL ("brisk").
+_RUN_LOCK = 0x6272_6973_6B
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,9 @@ class RunSummary:
     cleared: int = 0
     alerts: int = 0
     levels: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: The latest run's date when this one is earlier (a back-dated run): its scores
+    #: are kept for history, but today's flags and alerts are not rewound.
+    later_run_on: date | None = None
 
 
 def champions(settings: Settings) -> tuple[dict[str, Model], dict[str, str]]:
@@ -105,7 +110,11 @@ def score(
     models: dict[str, Model] | None = None,
     notes: dict[str, str] | None = None,
 ) -> RunSummary:
-    """Score every active client at ``as_of`` (default: the latest event date) and store it."""
+    """Score every active client at ``as_of`` (default: the latest event date) and store it.
+
+    Runs are serialised (on PostgreSQL by a transaction-scoped advisory lock; SQLite
+    has one writer anyway). A run dated before the latest one stores its scores
+    but leaves flags and alerts alone: the flags say how things stand now."""
     bundle = read_bundle(engine)
     as_of = as_of or last_event_date(bundle)
     if models is None:
@@ -124,6 +133,11 @@ def score(
         for risk, model in models.items()
     }
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _RUN_LOCK})
+        latest = connection.execute(
+            select(func.max(score_runs.c.as_of)).where(score_runs.c.finished_at.is_not(None))
+        ).scalar_one_or_none()
         key = connection.execute(
             insert(score_runs).values(
                 as_of=as_of,
@@ -143,11 +157,13 @@ def score(
             models={risk: model.label for risk, model in models.items()},
             notes=notes,
             started_by=started_by,
+            later_run_on=latest if latest is not None and latest > as_of else None,
         )
         _store_signals(connection, run_id, features)
         for risk, frame in assessed.items():
             _store_scores(connection, run_id, as_of, risk, models[risk].version, frame)
-            _update_flags(connection, run_id, as_of, risk, frame, clients, settings, summary)
+            if summary.later_run_on is None:
+                _update_flags(connection, run_id, as_of, risk, frame, clients, settings, summary)
             summary.levels[risk] = {
                 level: int((frame["level"] == level).sum()) for level in ("high", "elevated")
             }

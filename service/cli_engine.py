@@ -161,6 +161,11 @@ def _print_run(summary: RunSummary) -> None:
         f"{', '.join(summary.models.values())}; {levels}; flags opened {summary.opened}, "
         f"cleared {summary.cleared}; alerts queued {summary.alerts}"
     )
+    if summary.later_run_on is not None:
+        typer.echo(
+            f"  dated before the latest run ({summary.later_run_on}): scores kept for history, "
+            "flags and alerts left as they stand"
+        )
 
 
 @flags_app.callback(invoke_without_command=True)

@@ -196,8 +196,9 @@ def test_an_acknowledged_flag_stays_quiet_until_its_level_changes(
     with database.begin() as connection:
         connection.execute(alerts.delete())  # as if delivered and forgotten
     # Down to elevated, then back up to high: the level it was acknowledged at.
-    lower = _settings(tmp_path, dispute_high=0.99, churn_high=0.99)
-    score(database, lower, "cli:test", as_of=AS_OF, models=models)
+    lower = _settings(tmp_path, dispute_high=0.9999, churn_high=0.9999)
+    lowered = score(database, lower, "cli:test", as_of=AS_OF, models=models)
+    assert all(counts["high"] == 0 for counts in lowered.levels.values())
     back = score(database, settings, "cli:test", as_of=AS_OF, models=models)
     with database.connect() as connection:
         alerted = set(connection.execute(select(alerts.c.flag_id)).scalars())
@@ -249,3 +250,38 @@ def test_an_open_flag_holds_its_level_a_little_below_the_line(tmp_path: Path) ->
         None,
         "high",
     ]
+
+
+def test_a_back_dated_run_keeps_its_scores_but_leaves_the_flags(
+    database: Engine, small_simulation: Simulation, models: dict[str, Model], tmp_path: Path
+) -> None:
+    load(database, small_simulation.bundle, "cli:test")
+    first = score(database, _settings(tmp_path), "cli:test", as_of=AS_OF, models=models)
+    assert first.opened > 0
+    assert first.later_run_on is None
+    with database.connect() as connection:
+        before = connection.execute(select(flags).order_by(flags.c.flag_id)).all()
+        queued = connection.execute(select(func.count()).select_from(alerts)).scalar_one()
+    # Four weeks earlier, with thresholds that would clear every flag were it today.
+    calm = _settings(
+        tmp_path,
+        dispute_elevated=0.999,
+        dispute_high=0.999,
+        churn_elevated=0.999,
+        churn_high=0.999,
+        clear_ratio=1.0,
+    )
+    earlier = score(database, calm, "cli:test", as_of=date(2025, 11, 2), models=models)
+    assert earlier.later_run_on == AS_OF
+    assert (earlier.opened, earlier.cleared, earlier.alerts) == (0, 0, 0)
+    with database.connect() as connection:
+        assert connection.execute(select(flags).order_by(flags.c.flag_id)).all() == before
+        assert connection.execute(select(func.count()).select_from(alerts)).scalar_one() == queued
+        kept = connection.execute(
+            select(func.count()).select_from(scores).where(scores.c.run_id == earlier.run_id)
+        ).scalar_one()
+    assert kept == 2 * earlier.clients  # both risks scored, for history
+    # The same day as the latest run is not back-dated: it updates the flags.
+    again = score(database, calm, "cli:test", as_of=AS_OF, models=models)
+    assert again.later_run_on is None
+    assert again.cleared == first.opened
