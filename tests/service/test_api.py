@@ -526,8 +526,13 @@ def test_ingest_adds_once_and_is_idempotent(
     timeline = api.get(f"/clients/{client_id}/timeline", headers=key(api_firm, "pm")).json()
     ids = {m["message_id"] for m in timeline["messages"]}
     assert {m["message_id"] for m in batch} <= ids
-    # Each message is read as the features read it.
-    doubt = dict(batch[1], text="Our budget was cut; we have to put the project on hold.")
+    # Each message is read as the features read it, in its client's language.
+    clients = api_firm.bundle.clients.set_index("client_id")
+    said = {
+        "de": "Unser Budget wurde gekürzt, wir müssen das Projekt vorerst pausieren.",
+        "en": "Our budget was cut; we have to put the project on hold.",
+    }
+    doubt = dict(batch[1], text=said.get(str(clients.loc[client_id, "language"]), said["en"]))
     api.post("/ingest", headers=key(api_firm, "admin"), json={"file": "messages", "rows": [doubt]})
     timeline = api.get(f"/clients/{client_id}/timeline", headers=key(api_firm, "pm")).json()
     read = {m["message_id"]: m for m in timeline["messages"]}
