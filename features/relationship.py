@@ -60,7 +60,7 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
     closed = day_numbers(projects["closed_at"])
     done = closed > -(10**8)
     ended = Events(client[done], closed[done], {"budget": budget[done]})
-    work = _work_days(s)
+    work = _work_days(s, client)
     hours_30 = work.total("hours", c, t, 30)
     hours_before = work.total("hours", c, t - 30, 90) / 3
     doubts = s.message_events(s.messages["relationship_doubt"].to_numpy(bool))
@@ -90,7 +90,7 @@ def _runway(s: Snapshot) -> np.ndarray:
     return out
 
 
-def _work_days(s: Snapshot) -> Events:
+def _work_days(s: Snapshot, client_of_project: np.ndarray) -> Events:
     """Hours logged per client and day (all entries, billable or not: both are work
     the client asked for). Summed by day first, on a dense (client, day) grid where
     that fits: ten million entries become a few hundred thousand days, already in
@@ -98,7 +98,7 @@ def _work_days(s: Snapshot) -> Events:
     entries = s.bundle.time_entries
     project = s.entry_project
     known = project >= 0
-    client = s.code(s.bundle.projects["client_id"])[project[known]]
+    client = client_of_project[project[known]]
     day = day_numbers(entries["worked_on"])[known]
     hours = entries["hours"].to_numpy(np.float64)[known]
     kept = (client >= 0) & (day > -(10**9))

@@ -52,6 +52,18 @@ def _settings(tmp_path: Path, **levels: float) -> Settings:
     return Settings(home=tmp_path, **{**thresholds, **levels})
 
 
+def _calm(tmp_path: Path) -> Settings:
+    """Thresholds no client reaches, not even within the hysteresis: every flag clears."""
+    return _settings(
+        tmp_path,
+        dispute_elevated=0.999,
+        dispute_high=0.999,
+        churn_elevated=0.999,
+        churn_high=0.999,
+        clear_ratio=1.0,
+    )
+
+
 def _run(engine: Engine, settings: Settings, models: dict[str, Model], day: date = AS_OF) -> int:
     return score(engine, settings, "cli:test", as_of=day, models=models, notes={}).run_id
 
@@ -142,14 +154,7 @@ def test_flags_open_update_clear_and_alert_only_on_rises(
     assert {row.trend for row in rows} == {"steady"}
 
     # Thresholds no client reaches, not even within the hysteresis: every flag clears.
-    calm = _settings(
-        tmp_path,
-        dispute_elevated=0.999,
-        dispute_high=0.999,
-        churn_elevated=0.999,
-        churn_high=0.999,
-        clear_ratio=1.0,
-    )
+    calm = _calm(tmp_path)
     third = score(database, calm, "cli:test", as_of=AS_OF, models=models)
     assert third.cleared == len(opened)
     with database.connect() as connection:
@@ -263,14 +268,7 @@ def test_a_back_dated_run_keeps_its_scores_but_leaves_the_flags(
         before = connection.execute(select(flags).order_by(flags.c.flag_id)).all()
         queued = connection.execute(select(func.count()).select_from(alerts)).scalar_one()
     # Four weeks earlier, with thresholds that would clear every flag were it today.
-    calm = _settings(
-        tmp_path,
-        dispute_elevated=0.999,
-        dispute_high=0.999,
-        churn_elevated=0.999,
-        churn_high=0.999,
-        clear_ratio=1.0,
-    )
+    calm = _calm(tmp_path)
     earlier = score(database, calm, "cli:test", as_of=date(2025, 11, 2), models=models)
     assert earlier.later_run_on == AS_OF
     assert (earlier.opened, earlier.cleared, earlier.alerts) == (0, 0, 0)
