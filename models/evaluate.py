@@ -4,7 +4,10 @@ scorecard are always compared like with like.
 Ranking quality (ROC-AUC, PR-AUC), calibration (Brier, for probabilities), what
 a PM with capacity for the top 10% of each week's clients would catch
 (precision and recall in that top 10%), and lead time: for each event, how many
-days before it the client first entered its week's top 10%.
+days before it the client first entered its week's top 10% within the event's
+horizon: the share of events warned at all (``warned_share``) and at least 14
+days ahead (``warned_14d_share``, among the events the scored dates could warn
+that early).
 """
 
 from __future__ import annotations
@@ -71,8 +74,13 @@ def evaluate(
     )
     in_period = events[
         (events["day"] > first) & (events["day"] <= last + pd.Timedelta(days=horizon_days))
-    ]
+    ].reset_index(drop=True)
     lead = lead_times(flags, in_period, horizon_days)
+    # An event in the first two weeks of the scored period had no scored date two
+    # weeks before it: counting it as "not warned early" would blame the scorer for
+    # where the period starts, so the early share counts only events that could be.
+    could_be_early = in_period["day"] >= first + pd.Timedelta(days=EARLY_DAYS)
+    early = lead[could_be_early]
     return {
         "rows": float(len(y)),
         "positives": float(positives),
@@ -83,7 +91,8 @@ def evaluate(
         "top10_recall": float(y[top].sum() / positives) if positives else math.nan,
         "events": float(len(in_period)),
         "lead_median_days": float(lead.median()) if lead.notna().any() else math.nan,
-        "warned_14d_share": float((lead >= EARLY_DAYS).mean()) if len(lead) else math.nan,
+        "warned_share": float(lead.notna().mean()) if len(lead) else math.nan,
+        "warned_14d_share": float((early >= EARLY_DAYS).mean()) if len(early) else math.nan,
     }
 
 

@@ -38,6 +38,9 @@ class TargetResult:
     champion: bool = False
     decision: str = ""
     slices: pd.DataFrame | None = None
+    # The model's risk and the label of every held-out row, to look further than the
+    # table (a notebook, or a benchmark holding the firm's own ground truth).
+    holdout: pd.DataFrame | None = None
 
 
 def events_for(bundle: Bundle, target: str) -> pd.DataFrame:
@@ -143,7 +146,8 @@ def retrain(
         assert version is not None
         crowned, decision = _decide(client, target, version, table, held, events, horizon)
         say(f"{target}: version {version} {decision}")
-        results.append(TargetResult(target, table, version, crowned, decision, slices))
+        holdout = pd.DataFrame({"risk": risk, "label": held.labels[target]})
+        results.append(TargetResult(target, table, version, crowned, decision, slices, holdout))
     return results
 
 

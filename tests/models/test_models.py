@@ -10,7 +10,7 @@ import pytest
 
 from features.simulation import Simulation
 from models.dataset import TrainingSet, holdout_start, out_of_time_split
-from models.evaluate import compare, lead_times, top_share_flags
+from models.evaluate import compare, evaluate, lead_times, top_share_flags
 from models.scorecard import scorecard
 from models.train import FEATURE_COLUMNS, GBM_PARAMS, GBM_SHAPES, fit
 
@@ -76,6 +76,35 @@ def test_top_share_and_lead_time() -> None:
     lead = lead_times(flags, events, 30)
     assert lead.iloc[0] == 15  # flagged on dates[1], the event 15 days later
     assert np.isnan(lead.iloc[1])
+
+
+def test_the_early_share_leaves_out_events_too_soon_to_warn_early() -> None:
+    dates = pd.date_range("2025-01-06", periods=6, freq="7D")
+    index = pd.MultiIndex.from_product(
+        [[f"c{i}" for i in range(10)], dates], names=["client_id", "as_of"]
+    )
+    scores = pd.Series(0.0, index=index)
+    scores.loc[("c1", slice(None))] = 1.0  # c1 flagged on every date
+    scores.loc[("c2", dates[4])] = 2.0  # c2 only on the fifth, 3 days before its event
+    labels = pd.Series(0.0, index=index)
+    events = pd.DataFrame(
+        {
+            # c1's event 3 days into the period: no date could warn it 14 days ahead
+            "client_id": ["c1", "c1", "c2", "c3"],
+            "day": [
+                dates[0] + pd.Timedelta(days=3),
+                dates[3] + pd.Timedelta(days=3),
+                dates[4] + pd.Timedelta(days=3),
+                dates[5] + pd.Timedelta(days=2),
+            ],
+        }
+    )
+    labels.loc[("c1", dates[0])] = 1.0
+    metrics = evaluate(scores, labels, events, 30, probability=False)
+    assert metrics["events"] == 4
+    assert metrics["warned_share"] == 0.75  # c3 never flagged
+    # Of the three events that could be warned 14 days ahead, only c1's second was.
+    assert metrics["warned_14d_share"] == pytest.approx(1 / 3)
 
 
 @pytest.mark.parametrize(("target", "horizon"), [("dispute_30d", 30), ("churn_90d", 90)])
