@@ -23,6 +23,7 @@ REQUIRES = {
     "days_since_project_start": ("projects",),
     "work_hours_ratio": ("projects", "time_entries"),
     "days_since_work": ("projects", "time_entries"),
+    "work_hours_ratio_90d": ("projects", "time_entries"),
     "relationship_doubts_90d": _MESSAGES,
     "days_since_relationship_doubt": _MESSAGES,
     "new_contact_30d": ("messages", "messages.author"),
@@ -37,6 +38,8 @@ FEATURES = {
     "if none yet)",
     "work_hours_ratio": "hours logged for the client in the last 30 days over the monthly mean "
     "of the 90 days before (ratio; 1 = as usual, empty if none then)",
+    "work_hours_ratio_90d": "hours logged for the client in the last 90 days over the mean per "
+    "90 days of the 270 days before (ratio; 1 = as usual, empty if none then)",
     "days_since_work": "days since the latest time entry on the client's projects (days; empty "
     "if none yet)",
     "relationship_doubts_90d": "client messages that put the engagement's future in doubt "
@@ -66,6 +69,9 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
     doubts = s.message_events(s.messages["relationship_doubt"].to_numpy(bool))
     with np.errstate(invalid="ignore", divide="ignore"):
         hours_ratio = np.where(hours_before > 0, hours_30 / hours_before, np.nan)
+        hours_90 = work.total("hours", c, t, 90)
+        quarters_before = work.total("hours", c, t - 90, 270) / 3
+        hours_ratio_90 = np.where(quarters_before > 0, hours_90 / quarters_before, np.nan)
     out = {
         "tenure_days": (t - since[c]).astype(np.float64),
         "active_projects": (started.count(c, t) - ended.count(c, t)).astype(np.float64),
@@ -73,6 +79,7 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
         "runway_days": _runway(s),
         "days_since_project_start": started.days_since_last(c, t).astype(np.float64),
         "work_hours_ratio": hours_ratio,
+        "work_hours_ratio_90d": hours_ratio_90,
         "days_since_work": work.days_since_last(c, t).astype(np.float64),
         "relationship_doubts_90d": doubts.count(c, t, 90).astype(np.float64),
         "days_since_relationship_doubt": doubts.days_since_last(c, t).astype(np.float64),

@@ -22,6 +22,8 @@ FEATURES = {
     "to the as-of date (days)",
     "inbound_volume_ratio": "client messages in the last 30 days over the monthly mean of the "
     "90 days before (ratio; 1 = as usual)",
+    "inbound_volume_ratio_90d": "client messages in the last 90 days over the mean per 90 days "
+    "of the 270 days before (ratio; 1 = as usual)",
     "outbound_unanswered": "messages from the firm since the client's latest message (count)",
     "days_since_survey": "days since the client last answered a survey (days; empty if never)",
     "meetings_60d": "calls and meetings with the client logged in the last 60 days (count)",
@@ -43,6 +45,10 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
         recent = inbound.count(c, t, 30)
         before = (inbound.count(c, t, 120) - recent) / 3
         volume = np.where(before > 0, recent / before, np.nan)
+        # A client drifting away over a quarter or two, not just a quiet month.
+        quarter = inbound.count(c, t, 90)
+        quarters_before = (inbound.count(c, t, 360) - quarter) / 3
+        volume_90 = np.where(quarters_before > 0, quarter / quarters_before, np.nan)
 
     # Longest gap in (t - 90, t]: gaps between consecutive messages inside the
     # window, the stretch from the window's start to its first message, and the
@@ -82,6 +88,7 @@ def compute(s: Snapshot) -> dict[str, np.ndarray]:
         "silence_ratio": ratio,
         "longest_gap_90d": longest,
         "inbound_volume_ratio": volume,
+        "inbound_volume_ratio_90d": volume_90,
         "outbound_unanswered": unanswered.astype(np.float64),
         "days_since_survey": surveys.days_since_last(c, t),
     }

@@ -581,6 +581,19 @@ def _volume(c: _Ctx) -> str:
     )
 
 
+def _volume_quarter(c: _Ctx) -> str:
+    x = c.value("inbound_volume_ratio_90d")
+    if x is None:
+        return c.say(
+            "No client messages in the 270 days before to compare with",
+            "Keine Kundennachrichten in den 270 Tagen davor zum Vergleich",
+        )
+    return c.say(
+        f"The client wrote {c.ratio(x)} times as often as usual in the last 90 days",
+        f"Der Kunde schrieb in den letzten 90 Tagen {c.ratio(x)}-mal so oft wie üblich",
+    )
+
+
 def _outbound(c: _Ctx) -> str:
     x = c.value("outbound_unanswered")
     if x is None:
@@ -812,6 +825,20 @@ def _work_hours(c: _Ctx) -> str:
     )
 
 
+def _work_hours_quarter(c: _Ctx) -> str:
+    x = c.value("work_hours_ratio_90d")
+    if x is None:
+        return c.say(
+            "No hours logged in the 270 days before to compare with",
+            "Keine Stunden in den 270 Tagen davor zum Vergleich",
+        )
+    return c.say(
+        f"Hours logged for the client in the last 90 days: {c.share(x)} of the usual quarter",
+        f"Für den Kunden erfasste Stunden der letzten 90 Tage: {c.share(x)} eines üblichen "
+        "Quartals",
+    )
+
+
 def _days_since_work(c: _Ctx) -> str:
     x = c.value("days_since_work")
     if x is None:
@@ -890,6 +917,7 @@ _REASONS: dict[str, _Reason] = {
     "silence_ratio": _Reason("check_in", _silence),
     "longest_gap_90d": _Reason("check_in", _longest_gap),
     "inbound_volume_ratio": _Reason("check_in", _volume),
+    "inbound_volume_ratio_90d": _Reason("check_in", _volume_quarter),
     "outbound_unanswered": _Reason("check_in", _outbound),
     "days_since_survey": _Reason("check_in", _days_since_survey),
     "meetings_60d": _Reason("check_in", _meetings),
@@ -911,6 +939,7 @@ _REASONS: dict[str, _Reason] = {
     "runway_days": _Reason("follow_on", _runway),
     "days_since_project_start": _Reason("follow_on", _project_start),
     "work_hours_ratio": _Reason("follow_on", _work_hours),
+    "work_hours_ratio_90d": _Reason("follow_on", _work_hours_quarter),
     "days_since_work": _Reason("follow_on", _days_since_work),
     "relationship_doubts_90d": _Reason("follow_on", _doubts),
     "days_since_relationship_doubt": _Reason("follow_on", _doubts),
@@ -957,6 +986,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "silence_ratio",
         "longest_gap_90d",
         "inbound_volume_ratio",
+        "inbound_volume_ratio_90d",
         "outbound_unanswered",
     ),
     "meetings": ("meetings_60d", "meetings_ratio"),
@@ -971,7 +1001,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "invoice_size": ("latest_invoice_ratio", "days_since_invoice"),
     "relationship": ("tenure_days", "active_projects", "budget_open"),
     "pipeline": ("runway_days", "days_since_project_start"),
-    "workload": ("work_hours_ratio", "days_since_work"),
+    "workload": ("work_hours_ratio", "work_hours_ratio_90d", "days_since_work"),
     "doubts": ("relationship_doubts_90d", "days_since_relationship_doubt"),
     "new_contact": ("new_contact_30d",),
 }

@@ -122,6 +122,8 @@ def test_known_values_at_three_dates(tiny_features: pd.DataFrame) -> None:
     # 16 hours in March against 8 in the 90 days before (8 / 3 a month).
     assert a_march["work_hours_ratio"] == pytest.approx(6.0)
     assert a_march["days_since_work"] == 16
+    assert np.isnan(a_march["work_hours_ratio_90d"])  # nothing before the last 90 days
+    assert np.isnan(a_march["inbound_volume_ratio_90d"])
     assert a_march["relationship_doubts_90d"] == 0
     assert np.isnan(a_march["days_since_relationship_doubt"])
 
@@ -146,6 +148,10 @@ def test_known_values_at_three_dates(tiny_features: pd.DataFrame) -> None:
     assert a_may["runway_days"] == 214
     assert a_may["work_hours_ratio"] == 0  # nothing logged in May, 16 hours before
     assert a_may["days_since_work"] == 77
+    # 16 hours since 2 March against 8 in the 270 days before (8 / 3 a quarter).
+    assert a_may["work_hours_ratio_90d"] == pytest.approx(6.0)
+    # Four client messages (two of them surveys) since 2 March against one before.
+    assert a_may["inbound_volume_ratio_90d"] == pytest.approx(12.0)
 
     a_august = at(tiny_features, "A", "2025-08-31")
     assert a_august["days_since_inbound"] == 92
@@ -153,6 +159,8 @@ def test_known_values_at_three_dates(tiny_features: pd.DataFrame) -> None:
     assert np.isnan(a_august["sentiment_mean_30d"])
     assert np.isnan(a_august["work_hours_ratio"])  # no hours in the 90 days before either
     assert a_august["days_since_work"] == 169
+    assert a_august["work_hours_ratio_90d"] == 0  # 24 hours in the 270 days before
+    assert a_august["inbound_volume_ratio_90d"] == 0
 
     b_march = at(tiny_features, "B", "2025-03-31")
     assert b_march["billed_share_max"] == pytest.approx(0.3)

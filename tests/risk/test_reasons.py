@@ -44,6 +44,7 @@ TYPICAL: dict[str, float | None] = {
     "silence_ratio": 5.5,
     "longest_gap_90d": 40.0,
     "inbound_volume_ratio": 0.4,
+    "inbound_volume_ratio_90d": 0.5,
     "outbound_unanswered": 3.0,
     "days_since_survey": 200.0,
     "meetings_60d": 2.0,
@@ -62,6 +63,7 @@ TYPICAL: dict[str, float | None] = {
     "runway_days": 23.0,
     "days_since_project_start": 300.0,
     "work_hours_ratio": 0.35,
+    "work_hours_ratio_90d": 0.6,
     "days_since_work": 9.0,
     "relationship_doubts_90d": 2.0,
     "days_since_relationship_doubt": 6.0,
@@ -179,6 +181,16 @@ def test_work_hours_as_share_of_usual() -> None:
     row = {"work_hours_ratio": 0.35}
     assert reason_text("work_hours_ratio", row, "en") == (
         "Hours logged for the client in the last 30 days: 35% of the usual month"
+    )
+
+
+def test_quarters_compared_with_the_three_before() -> None:
+    row = {"work_hours_ratio_90d": 0.6, "inbound_volume_ratio_90d": 0.5}
+    assert reason_text("work_hours_ratio_90d", row, "en") == (
+        "Hours logged for the client in the last 90 days: 60% of the usual quarter"
+    )
+    assert reason_text("inbound_volume_ratio_90d", row, "de") == (
+        "Der Kunde schrieb in den letzten 90 Tagen 0,5-mal so oft wie üblich"
     )
 
 
