@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sklearn.frozen import FrozenEstimator
 
 from features.bundle import Bundle
 from features.labels import HORIZONS
@@ -274,7 +275,7 @@ def _log_plots(
 
     sample = np.flatnonzero(known)[:: max(int(known.sum() // 4000), 1)]
     importance = permutation_importance(
-        model.estimator,
+        FrozenEstimator(model.estimator),  # already fitted: permutation only scores it
         held.features.iloc[sample][FEATURE_COLUMNS],
         held.labels[target].iloc[sample].astype(int),
         scoring="average_precision",

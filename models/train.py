@@ -20,9 +20,14 @@ touching the test period:
   one with many, and only data from the firm itself can say which;
 * calibration: a sigmoid fitted on the validation dates' first half is kept
   only if it lowers the Brier score on their second half, and is then refitted
-  on all of them over the model that never saw them. Otherwise the model is
-  refitted on every training row. Class imbalance is left to the loss and the ranking metrics,
-rather than reweighted, so that probabilities stay probabilities.
+  on all of them, over the scores of the model that never saw them.
+
+The model is always refitted on every training row at the end: the validation
+dates are the most recent ones, and under drift the most valuable to learn from
+(on one independent firm, leaving them out of the calibrated model cost 0.03
+PR-AUC on churn). A kept sigmoid then maps that model's scores.
+Class imbalance is left to the loss and the ranking metrics, rather than
+reweighted, so that probabilities stay probabilities.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.frozen import FrozenEstimator
@@ -130,6 +135,35 @@ class FittedModel:
         return proba
 
 
+class SigmoidCalibrated(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+    """A fitted model whose probabilities pass through a fitted sigmoid of their logit."""
+
+    def __init__(self, model: Pipeline, sigmoid: LogisticRegression) -> None:
+        self.model = model
+        self.sigmoid = sigmoid
+
+    @property
+    def classes_(self) -> np.ndarray:
+        classes: np.ndarray = self.model.classes_
+        return classes
+
+    def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
+        scores = _logit(self.model.predict_proba(features)[:, 1])
+        proba: np.ndarray = self.sigmoid.predict_proba(scores)
+        return proba
+
+    def predict(self, features: pd.DataFrame) -> np.ndarray:
+        labels: np.ndarray = self.classes_[np.argmax(self.predict_proba(features), axis=1)]
+        return labels
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    """Log-odds as one column (probabilities kept off 0 and 1)."""
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    logit: np.ndarray = np.log(p / (1 - p)).reshape(-1, 1)
+    return logit
+
+
 def fit(
     data: TrainingSet,
     target: str,
@@ -169,13 +203,14 @@ def fit(
             raw = brier_score_loss(y[second], base.predict_proba(x.iloc[second])[:, 1])
             calibrated = brier_score_loss(y[second], sigmoid.predict_proba(x.iloc[second])[:, 1])
             use_calibration = calibrated < raw
+    estimator: object = make_pipeline(kind, chosen).fit(x, y)
     if use_calibration:
-        # The model that never saw the held-back dates, calibrated on all of them.
-        estimator: object = CalibratedClassifierCV(FrozenEstimator(base), method="sigmoid").fit(
-            x[hold_rows], y[hold_rows]
+        # The sigmoid learns from the scores of the model that never saw the
+        # held-back dates: the refitted model's own scores on them are too good.
+        sigmoid = LogisticRegression(C=1e4).fit(
+            _logit(base.predict_proba(x[hold_rows])[:, 1]), y[hold_rows]
         )
-    else:
-        estimator = make_pipeline(kind, chosen).fit(x, y)
+        estimator = SigmoidCalibrated(estimator, sigmoid)
     return FittedModel(
         target=target,
         kind=kind,
