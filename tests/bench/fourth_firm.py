@@ -999,6 +999,10 @@ class _Firm:
         self.msgs: list[dict[str, np.ndarray]] = []
         self.progress: list[dict[str, np.ndarray]] = []
         self.n_inv = 0
+        # risk_oracle only: a dict to record the dispute odds of every invoice and
+        # the churn terms of every month into (reads the state, draws nothing).
+        self.oracle: dict[str, list] | None = None
+        self.oracle_final = False
 
     # ------------------------------------------------------------------ setup
     @staticmethod
@@ -1432,6 +1436,7 @@ class _Firm:
         if k == 0:
             return np.zeros(0, np.int64)
         c = inv["c"]
+        nominal = inv["issue"]
         # a client that has given notice gets its invoices on or before that day
         cd = self.churn_day[c]
         inv["issue"] = np.where((cd >= 0) & (inv["issue"] > cd), cd, inv["issue"])
@@ -1457,7 +1462,7 @@ class _Firm:
             ],
             default=0.0,
         )
-        z = (
+        z0 = (
             -5.5
             + 0.65 * self.strict[c]
             + 0.5 * f
@@ -1468,8 +1473,8 @@ class _Firm:
             + 0.5 * lowd
             + 0.9 * lv
             + 0.5 * ((ks >= 1) & (ks <= 4))
-            + rng.normal(0.0, 0.4, k)
         )
+        z = z0 + rng.normal(0.0, 0.4, k)
         model = rng.random(k) < _sig(z)
         po_missing = self.po_req[c] & (rng.random(k) < 0.08)
         admin = ~model & (rng.random(k) < np.where(po_missing, 0.22, 0.002))
@@ -1495,6 +1500,27 @@ class _Firm:
         paid = np.where(disp, np.maximum(paid, dday + res), paid)
         never = (disp & ~admin & (rng.random(k) < 0.06)) | (rng.random(k) < 0.008)
         paid = np.where(never, -1, paid)
+        if self.oracle is not None:
+            self.oracle["invoices"].append(
+                {
+                    "c": c,
+                    "p": inv["p"],
+                    "t": np.full(k, t),
+                    "kind": kind,
+                    "issue": nominal,
+                    "amount": inv["amount"],
+                    "z0": z0,
+                    "f": f,
+                    "b": b,
+                    "lv": lv.astype(float),
+                    "ks": ((ks >= 1) & (ks <= 4)).astype(float),
+                    "keff": keff,
+                    "h": h,
+                    "po_missing": po_missing,
+                    "dday": dday,
+                    "final": np.full(k, self.oracle_final),
+                }
+            )
         inv["due"] = due
         inv["dday"] = dday
         inv["paid"] = paid
@@ -1604,6 +1630,9 @@ class _Firm:
     def _month(self, t: int) -> None:
         rng = self.rng
         ms, me, dim = int(self.ms[t]), int(self.me[t]), int(self.dim[t])
+        if self.oracle is not None:
+            self.oracle["frus"].append(self.frus.copy())
+            self.oracle["health"].append(self.p_h[: self.np_].copy())
         alive = (self.join_t <= t) & (self.notice_t >= t)
         lv = self._leaving_visible(t)
         npj = self.np_
@@ -1655,6 +1684,10 @@ class _Firm:
         open_after = ~self.p_done[:npj]
         a_next = np.bincount(self.p_c[:npj][open_after], minlength=self.n)
         self.idle_m = np.where(alive & (a_next == 0), self.idle_m + 1, 0)
+        if self.oracle is not None:
+            h, _ = self._churn_terms(t)
+            self.oracle["hazard"].append(h)
+            self.oracle["idle5"].append(self.idle_m >= 5)
         if t >= self.burn:
             self._churn_decision(t, alive)
 
@@ -2011,7 +2044,9 @@ class _Firm:
                 0.0,
                 self.p_billed[fq] / np.maximum(self.p_budget[fq], 1) - 1,
             )
+            self.oracle_final = True
             ids = self._emit_invoices(t, inv)
+            self.oracle_final = False
             self.links.append((fq, np.full(len(fq), t), ids))
             self.p_tm_cur[fq] = 0
         self.p_tm_prev[:npj] = self.p_tm_cur[:npj]
@@ -2349,10 +2384,9 @@ class _Firm:
         )
         self._add_msgs(nt, CI["notice"], self.churn_day[nt], -1, -1, np.nan, 0.0)
 
-    def _churn_decision(self, t: int, alive: np.ndarray) -> None:
-        rng = self.rng
+    def _churn_terms(self, t: int) -> tuple[np.ndarray, np.ndarray]:
+        """The hazard of deciding to leave at the end of month t, and its parts."""
         n = self.n
-        elig = alive & ~self.decided
         ten = (self.me[t] - self.since) / 365.0
         npj = self.np_
         openp = ~self.p_done[:npj]
@@ -2383,7 +2417,13 @@ class _Firm:
             + self.lead_eff[self.lead]
             + 0.25 * np.maximum(self.pm_ratio_c - 1.25, 0)
         )
-        h = _sig(z)
+        return _sig(z), contrib
+
+    def _churn_decision(self, t: int, alive: np.ndarray) -> None:
+        rng = self.rng
+        n = self.n
+        elig = alive & ~self.decided
+        h, contrib = self._churn_terms(t)
         dec_m = elig & (rng.random(n) < h)
         dec_s = elig & ~dec_m & (rng.random(n) < 0.0012)
         dec_i = elig & ~dec_m & ~dec_s & (self.idle_m >= 5) & (rng.random(n) < 0.04)
@@ -2913,6 +2953,183 @@ def make_bundle(out: pathlib.Path, clients: int = 1000, months: int = 24, seed: 
     firm = _Firm(int(clients), int(months), int(seed))
     firm.run()
     firm.write(out)
+
+
+def risk_oracle(
+    out: pathlib.Path, clients: int = 1000, months: int = 24, seed: int = 0
+) -> pd.DataFrame:
+    """The firm's own point-in-time risk of every client on every day it exists.
+
+    Writes the same bundle as :func:`make_bundle` into ``out`` (byte for byte)
+    and returns one row per client and day, from the later of its
+    ``client_since`` and the first exported day up to the earlier of its
+    ``churned_at`` and the last exported day: ``client_id`` (as in clients.csv),
+    ``day``, ``dispute_risk`` and ``churn_risk``. It is an upper bound for what a
+    model of the bundle can foresee, not something a model could compute.
+
+    Each value uses the simulation's own state on that day and none of the draws
+    that decide whether and when an event happens after it (an invoice's own
+    dispute noise included). The simulation runs in months: a month's state
+    counts as known from the month's first day; the client terms of the odds of
+    an invoice a later month issues are taken from the month before; a decision
+    taken at a month's end counts from the next day. Invoices keep the issue day
+    they would have had without a notice; those that only a notice brings about
+    are left out.
+
+    - ``dispute_risk``: probability that the client disputes at least one
+      exported invoice in ``(day, day + 30]``: over every invoice issued or due
+      soon, the generator's own dispute probability and delay distribution,
+      given that an invoice issued earlier was not disputed by ``day`` (one that
+      was counts no more).
+    - ``churn_risk``: probability of the notice falling in ``(day, day + 90]``:
+      for a client whose decision is already taken, over the remaining delays;
+      otherwise with the monthly decision hazard in force on ``day`` (the one of
+      the last month's end) held for the months after, and then the delays. A
+      notice day is uniform in its month. On the notice day both risks are 0.
+    """
+    out = pathlib.Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    firm = _Firm(int(clients), int(months), int(seed))
+    firm.oracle = {"invoices": [], "frus": [], "health": [], "hazard": [], "idle5": []}
+    firm.run()
+    firm.write(out)
+    return _oracle_table(firm)
+
+
+def _oracle_table(firm: _Firm) -> pd.DataFrame:
+    """risk_oracle's rows from a firm that has run with ``oracle`` set."""
+    rec = firm.oracle
+    assert rec is not None
+    n, nt, big = firm.n, firm.nt, np.int64(10**9)
+    ws, we = firm.win_start, firm.win_end
+    churn_day = np.where(firm.churn_day >= 0, firm.churn_day, big)
+    first = np.maximum(firm.since, ws)
+    last = np.minimum(churn_day, we)
+    length = np.maximum(last - first + 1, 0)
+    start = np.concatenate([[0], np.cumsum(length)])
+    row_client = np.repeat(np.arange(n), length)
+    row_day = first[row_client] + np.arange(start[-1]) - start[row_client]
+    m0 = np.datetime64("2023-07", "M") - firm.burn
+    ms = (m0 + np.arange(nt + 12)).astype("datetime64[D]").astype(np.int64)
+    dim = np.diff(ms)
+    visible = firm.decided & ~firm.stealth
+
+    # ---- disputes
+    inv = {k: np.concatenate([r[k] for r in rec["invoices"]]) for k in rec["invoices"][0]}
+    c, p, t, kind = inv["c"], inv["p"], inv["t"], inv["kind"]
+    nxt_wd = np.array([_Firm._shift_wd(int(x)) for x in ms[1 : nt + 1]])
+    issue = np.where(inv["final"], nxt_wd[t] + 1, inv["issue"])
+    keep = (inv["amount"] > 0) & (issue >= ws) & (issue >= firm.since[c]) & (kind != 7)
+    keep &= np.where(p >= 0, firm.p_start[np.maximum(p, 0)] >= firm.since[c], True)
+    # the client terms as the month before knew them (for days before the invoice's month)
+    tp = np.maximum(t - 1, 0)
+    frus_prev = np.stack(rec["frus"], axis=1)[c, tp]
+    health = inv["h"].copy()
+    for step in np.unique(t):
+        sel = np.flatnonzero(t == step)
+        snap = rec["health"][step]  # project health after the month before
+        have = (p[sel] >= 0) & (p[sel] < len(snap))
+        health[sel[have]] = snap[p[sel][have]]
+    uses_h = (kind == 2) | (kind == 3)
+    keff_fc = np.where(uses_h, np.where(kind == 2, 0.2, 0.3) + np.maximum(0, -health), inv["keff"])
+    ks_fc = firm.ksince[c, tp] + 1
+    z_fc = (
+        inv["z0"]
+        - (
+            0.5 * inv["f"]
+            + 0.3 * np.maximum(inv["b"], 0)
+            + inv["keff"]
+            + 0.9 * inv["lv"]
+            + 0.5 * inv["ks"]
+        )
+        + 0.5 * np.minimum(frus_prev, 4.0)
+        + 0.3 * np.maximum(firm.bp[c, tp], 0)
+        + keff_fc
+        + 0.9 * (visible[c] & (firm.dec_t[c] < tp))
+        + 0.5 * ((ks_fc >= 1) & (ks_fc <= 4))
+    )
+    z_fc = np.where(t >= 1, z_fc, inv["z0"])
+    # P(disputed by the model) integrates the invoice's own noise N(0, 0.4^2) out.
+    node, weight = np.polynomial.hermite.hermgauss(16)
+    p_model = (weight * _sig(inv["z0"][:, None] + 0.4 * np.sqrt(2) * node)).sum(1) / np.sqrt(np.pi)
+    p_model_fc = (weight * _sig(z_fc[:, None] + 0.4 * np.sqrt(2) * node)).sum(1) / np.sqrt(np.pi)
+    admin_seen = np.where(inv["po_missing"], 0.22, 0.002)
+    admin_soon = np.where(firm.po_req[c], 0.08 * 0.22 + 0.92 * 0.002, 0.002)
+    # delay = min(2 + round(Gamma(2, 3.5)), 29): P(delay <= k), k = -1 .. 29
+    k = np.arange(-1, 30).astype(float)
+    x = np.maximum(k - 1.5, 0) / 3.5
+    gap_cdf = np.where(k < 2, 0.0, np.where(k >= 29, 1.0, 1 - np.exp(-x) * (1 + x)))
+    dday = np.where(inv["dday"] >= 0, inv["dday"], big)
+    known_from = ms[t]
+    idx = np.flatnonzero(keep)
+    horizon, max_lag = 30, 29
+    offsets = np.arange(-horizon, max_lag)
+    log_none = np.zeros(start[-1])
+    for lo in range(0, len(idx), 20000):
+        ii = idx[lo : lo + 20000]
+        ci, s = c[ii], issue[ii]
+        day = s[:, None] + offsets[None, :]
+        ok = (day >= first[ci][:, None]) & (day < churn_day[ci][:, None])
+        ok &= day <= last[ci][:, None]
+        row, col = np.nonzero(ok)
+        j = ii[row]
+        d, off = day[row, col], offsets[col]
+        pm = np.where(d >= known_from[j], p_model[j], p_model_fc[j])
+        pi = pm + (1 - pm) * np.where(off >= 0, admin_seen[j], admin_soon[j])
+        f_now = pi * gap_cdf[np.clip(off + 1, 0, max_lag + 1)]
+        f_end = pi * gap_cdf[np.clip(off + horizon + 1, 0, max_lag + 1)]
+        prob = np.where(off >= 0, (f_end - f_now) / np.maximum(1 - f_now, 1e-12), f_end)
+        prob = np.where(dday[j] <= d, 0.0, prob)
+        flat = start[c[j]] + d - first[c[j]]
+        log_none += np.bincount(
+            flat, weights=np.log1p(-np.clip(prob, 0.0, 1 - 1e-12)), minlength=start[-1]
+        )
+    dispute = 1 - np.exp(log_none)
+
+    # ---- churn: notice month = decision month + delay; notice day uniform in it
+    cr, d = row_client, row_day
+    tau = np.searchsorted(ms, d, side="right") - 1
+    h_end = d + 90
+
+    def share(month: np.ndarray, upto: np.ndarray) -> np.ndarray:
+        """Share of the month's days in (d, upto]; no notice beyond the simulation."""
+        mm = np.minimum(month, len(dim) - 1)
+        cnt = np.minimum(ms[mm] + dim[mm] - 1, upto) - np.maximum(ms[mm] - 1, d)
+        return np.where(month < nt, np.clip(cnt, 0, None) / dim[mm], 0.0)
+
+    delay_p = np.array([0.25, 0.35, 0.27, 0.13])
+    hz = np.stack(rec["hazard"], axis=1)[cr, tau - 1]
+    idle5 = np.stack(rec["idle5"], axis=1)[cr, tau - 1]
+    other = (1 - hz) * 0.0012 + (1 - hz) * (1 - 0.0012) * 0.04 * idle5
+    total = hz + other
+    fresh = np.zeros(len(d))
+    for j in range(5):
+        stay = (1 - total) ** j * (tau + j < nt)
+        for lag in range(1, 5):
+            w = hz * delay_p[lag - 1] + (other if lag == 1 else 0.0)
+            fresh += stay * w * share(tau + j + lag, h_end)
+    decided = firm.decided[cr] & (firm.dec_t[cr] <= tau - 1)
+    dec_t = np.where(decided, firm.dec_t[cr], 0)
+    model = firm.dec_kind[cr] == 1
+    num = np.zeros(len(d))
+    den = np.zeros(len(d))
+    for lag in range(1, 5):
+        w = np.where(model, delay_p[lag - 1], float(lag == 1))
+        month = dec_t + lag
+        num += w * share(month, h_end)
+        den += w * np.where(month < nt, share(month, np.full(len(d), big)), 1.0)
+    known = num / np.maximum(den, 1e-12)
+    churn = np.where(decided, known, fresh)
+
+    gone = d >= churn_day[cr]
+    return pd.DataFrame(
+        {
+            "client_id": firm.cid[cr],
+            "day": d.astype("datetime64[D]").astype("datetime64[ns]"),
+            "dispute_risk": np.where(gone, 0.0, dispute),
+            "churn_risk": np.where(gone, 0.0, np.clip(churn, 0.0, 1.0)),
+        }
+    )
 
 
 if __name__ == "__main__":

@@ -575,6 +575,10 @@ class _Month:
     last: np.ndarray
     invs: list[dict[str, np.ndarray]]
     disputes: np.ndarray
+    # Only for risk_oracle: where to record each invoice's dispute odds, and how
+    # the odds' client terms move when seen from the month before.
+    rec: list[dict[str, np.ndarray]] | None = None
+    shift: np.ndarray | None = None
 
 
 def _emit(
@@ -588,8 +592,13 @@ def _emit(
     z: np.ndarray,
     cause: int,
     period_end: np.ndarray | None = None,
+    nominal: np.ndarray | None = None,
 ) -> None:
-    """Record invoices for the masked projects; decide and date their disputes."""
+    """Record invoices for the masked projects; decide and date their disputes.
+
+    ``nominal`` (risk_oracle only) is the issue day the invoice would have had
+    without a notice in its month.
+    """
     idx = np.flatnonzero(mask)
     k = len(idx)
     if k == 0:
@@ -604,6 +613,18 @@ def _emit(
     causes = np.where(caused & ctx.inc_recent[idx], CAUSE_QUALITY, causes)
     month = np.minimum(cal.month_of(disp_day[objected]), ctx.disputes.shape[1] - 1)
     np.add.at(ctx.disputes, (ctx.c[idx][objected], month), 1)
+    if ctx.rec is not None:
+        shift = np.zeros(len(ctx.a)) if ctx.shift is None else ctx.shift
+        ctx.rec.append(
+            {
+                "client": ctx.c[idx],
+                "step": np.full(k, ctx.m),
+                "issue": (issue if nominal is None else nominal)[idx],
+                "z": z[idx],
+                "z_fc": z[idx] + shift[idx],
+                "disp_day": disp_day,
+            }
+        )
     end = ctx.last if period_end is None else period_end
     ctx.invs.append(
         {
@@ -621,7 +642,14 @@ def _emit(
     )
 
 
-def _simulate(rng: np.random.Generator, n: int, months: int) -> _World:
+def _simulate(
+    rng: np.random.Generator, n: int, months: int, rec: dict[str, list] | None = None
+) -> _World:
+    """Run the firm month by month.
+
+    ``rec`` (risk_oracle only) collects the churn hazard in force each month and
+    every invoice's dispute odds; it reads the state and draws nothing.
+    """
     cal = _Calendar(months)
     n_pm = max(6, n // 35)
     n_leads = max(4, n // 90)
@@ -647,6 +675,7 @@ def _simulate(rng: np.random.Generator, n: int, months: int) -> _World:
     state = {k: np.zeros((n, n_months)) for k in names}
     recs: list[dict[str, np.ndarray]] = []
     invs: list[dict[str, np.ndarray]] = []
+    h_last = h.copy()  # risk_oracle: the mood in force in the month before
 
     for m in range(n_months):
         ms = int(cal.month_start[m])
@@ -671,6 +700,10 @@ def _simulate(rng: np.random.Generator, n: int, months: int) -> _World:
         z = -5.3 + parts.sum(axis=0) - 0.8 * np.maximum(h, 0) + 0.25 * cl.price_sens
         p_signal = _sigmoid(z)
         p_random = 0.0013
+        if rec is not None:
+            rec["p_churn"].append(np.minimum(p_signal + p_random, 1.0))
+            # What the month before knew of this month's client terms.
+            fc_sh, fc_bc, fc_inc = sh_left > 0, bc_left > 0, inc_prev.copy()
         u = rng.random(n)
         churn_now = eligible & (u < p_signal + p_random)
         day = ms + rng.integers(0, nd, n)
@@ -751,6 +784,8 @@ def _simulate(rng: np.random.Generator, n: int, months: int) -> _World:
         # Staff turnover: this month's teams work; successors start next month.
         n_proj = pj.n
         team_now = pj.team[:n_proj].copy()
+        if rec is not None:
+            change_before = pj.change_month[:n_proj].copy()
         if m > 0:
             leave = staff.active[: staff.count] & (rng.random(staff.count) < 0.013)
             leavers = np.flatnonzero(leave)
@@ -876,15 +911,50 @@ def _simulate(rng: np.random.Generator, n: int, months: int) -> _World:
             np.full(len(a), int(cal.month_start[m + 1])),
             cl.acct_lag[c] + rng.integers(0, 3, len(a)),
         )
+        nominal_issue = next_issue
         next_issue = np.where(churning, churn_day[c], next_issue)
         adv_issue = np.minimum(cal.next_business(first), churn_day[c])
         month_end = np.full(len(a), me)
 
         ctx = _Month(m, a, c, inc_recent, first, last, invs, disputes)
+        nominal = adv_nominal = None
+        if rec is not None:
+            since_before = m - change_before[a]
+            common_fc = (
+                0.9 * fc_sh[c]
+                + 0.9 * fc_inc[c]
+                + 0.5 * fc_bc[c]
+                + 0.45 * cl.price_sens[c]
+                - 0.35 * np.clip(h_last[c], -3, 2)
+                + 0.6 * ((since_before >= 0) & (since_before <= 2))
+            )
+            ctx.rec, ctx.shift = rec["invoices"], common_fc - common
+            nominal = nominal_issue
+            adv_nominal = cal.next_business(first)
         adv_end = np.minimum(month_end, pj.end_plan[a])
-        _emit(rng, cal, ctx, tm & (value > 0), INV_TM, value, next_issue, z_main, CAUSE_HOURS)
         _emit(
-            rng, cal, ctx, installment > 0, INV_FIXED, installment, next_issue, z_main, CAUSE_SCOPE
+            rng,
+            cal,
+            ctx,
+            tm & (value > 0),
+            INV_TM,
+            value,
+            next_issue,
+            z_main,
+            CAUSE_HOURS,
+            nominal=nominal,
+        )
+        _emit(
+            rng,
+            cal,
+            ctx,
+            installment > 0,
+            INV_FIXED,
+            installment,
+            next_issue,
+            z_main,
+            CAUSE_SCOPE,
+            nominal=nominal,
         )
         _emit(
             rng,
@@ -897,8 +967,20 @@ def _simulate(rng: np.random.Generator, n: int, months: int) -> _World:
             z_adv,
             CAUSE_QUALITY,
             adv_end,
+            nominal=adv_nominal,
         )
-        _emit(rng, cal, ctx, cr_amount > 0, INV_CR, cr_amount, next_issue, z_extra, CAUSE_SCOPE)
+        _emit(
+            rng,
+            cal,
+            ctx,
+            cr_amount > 0,
+            INV_CR,
+            cr_amount,
+            next_issue,
+            z_extra,
+            CAUSE_SCOPE,
+            nominal=nominal,
+        )
         _emit(
             rng,
             cal,
@@ -909,6 +991,7 @@ def _simulate(rng: np.random.Generator, n: int, months: int) -> _World:
             next_issue,
             z_extra,
             CAUSE_SCOPE,
+            nominal=nominal,
         )
 
         recs.append(
@@ -954,6 +1037,7 @@ def _simulate(rng: np.random.Generator, n: int, months: int) -> _World:
         state["success"][:, m] = success
         state["idle"][:, m] = idle
 
+        h_last = h
         h = (
             0.82 * h
             + 0.18 * cl.h_base
@@ -2131,8 +2215,15 @@ def make_bundle(out: Path, clients: int = 1000, months: int = 24, seed: int = 0)
     seed
         Seed of the one random generator; the same seed gives the same bundle.
     """
+    _write_bundle(out, clients, months, seed)
+
+
+def _write_bundle(
+    out: Path, clients: int, months: int, seed: int, rec: dict[str, list] | None = None
+) -> _World:
+    """make_bundle's work; ``rec`` is passed to :func:`_simulate` (risk_oracle only)."""
     rng = np.random.default_rng(seed)
-    w = _simulate(rng, clients, months)
+    w = _simulate(rng, clients, months, rec)
     cal, cl, pj = w.cal, w.clients, w.projects
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -2284,6 +2375,148 @@ def make_bundle(out: Path, clients: int = 1000, months: int = 24, seed: int = 0)
         ("churn", churn_df),
     ]:
         frame.to_csv(out / f"{name}.csv", index=False, encoding="utf-8")
+    return w
+
+
+def risk_oracle(out: Path, clients: int = 1000, months: int = 24, seed: int = 0) -> pd.DataFrame:
+    """The firm's own point-in-time risk of every client on every day it exists.
+
+    Writes the same bundle as :func:`make_bundle` into ``out`` (byte for byte)
+    and returns one row per client and day, from the later of its
+    ``client_since`` and the first exported day up to the earlier of its
+    ``churned_at`` and the last exported day: ``client_id`` (as in clients.csv),
+    ``day``, ``dispute_risk`` and ``churn_risk``. It is an upper bound for what a
+    model of the bundle can foresee, not something a model could compute.
+
+    Each value uses the simulation's own state on that day and none of the draws
+    that decide whether and when an event happens after it. The simulation runs
+    in months: a month's state (latent variables, shocks, the work done and what
+    it will be billed) counts as known from the month's first day; the client
+    terms of the odds of an invoice a later month issues are taken from the month
+    before. Invoices keep the issue day they would have had without a notice.
+
+    - ``dispute_risk``: probability that the client disputes at least one invoice
+      in ``(day, day + 30]``: over every invoice issued or due soon, the
+      generator's own dispute probability and delay distribution, given that an
+      invoice issued earlier was not disputed by ``day`` (one that was counts no
+      more).
+    - ``churn_risk``: probability of the notice falling in ``(day, day + 90]``
+      when the monthly churn hazard in force on ``day`` (fixed at the start of
+      the month) is held for the months after; a notice day is uniform in its
+      month and the eligibility rule on tenure is applied month by month. On the
+      notice day itself both risks are 0.
+    """
+    rec: dict[str, list] = {"p_churn": [], "invoices": []}
+    w = _write_bundle(out, clients, months, seed, rec)
+    cal, cl = w.cal, w.clients
+    n = cl.n
+    first = np.maximum(cl.since, cal.first)
+    last = np.minimum(w.churn_day, cal.last)
+    length = np.maximum(last - first + 1, 0)
+    start = np.concatenate([[0], np.cumsum(length)])
+    row_client = np.repeat(np.arange(n), length)
+    row_day = first[row_client] + np.arange(start[-1]) - start[row_client]
+
+    # Disputes: F(k) = P(disputed and delay <= k) = 0.004 admin(k) + caused * quality(k).
+    inv = {k: np.concatenate([r[k] for r in rec["invoices"]]) for k in rec["invoices"][0]}
+    max_lag = 28
+    k = np.arange(-1, max_lag + 1)
+    tables = np.stack([np.clip(k, 0, 8) / 8, np.clip(k - 2, 0, 26) / 26])
+    admin = np.full(len(inv["z"]), 0.004)
+    weights = np.stack([admin, np.minimum(_sigmoid(inv["z"]), 0.996)], axis=1)
+    weights_fc = np.stack([admin, np.minimum(_sigmoid(inv["z_fc"]), 0.996)], axis=1)
+    known_from = w.cal.month_start[inv["step"]]
+    dispute = _oracle_disputes(
+        start,
+        first,
+        w.churn_day,
+        inv["client"],
+        inv["issue"],
+        inv["disp_day"],
+        known_from,
+        weights,
+        weights_fc,
+        tables,
+    )
+
+    # Churn: the month's hazard, held; notice day uniform in the month.
+    hazard = np.stack(rec["p_churn"], axis=1)
+    month_start = (START + np.arange(months + 8)).astype("datetime64[D]").astype(np.int64)
+    m = np.searchsorted(month_start, row_day, side="right") - 1
+    p = hazard[row_client, np.minimum(m, months - 1)]
+    since = cl.since[row_client]
+    horizon_end = row_day + 90
+    ms, nxt = month_start[m], month_start[m + 1]
+    nd = nxt - ms
+    elig = since < ms - 45
+    now = np.where(
+        elig,
+        (1 - p * (np.minimum(nxt - 1, horizon_end) - row_day) / nd)
+        / (1 - p * (row_day - ms + 1) / nd),
+        1.0,
+    )
+    survive = now
+    for j in range(1, 5):
+        ms_j, nxt_j = month_start[m + j], month_start[m + j + 1]
+        days = np.clip(np.minimum(nxt_j - 1, horizon_end) - ms_j + 1, 0, None)
+        survive = survive * (1 - p * (since < ms_j - 45) * days / (nxt_j - ms_j))
+    churn = 1 - survive
+
+    gone = row_day >= w.churn_day[row_client]
+    client_id = np.array([f"{100000 + i:010d}" for i in range(n)], dtype=object)
+    return pd.DataFrame(
+        {
+            "client_id": client_id[row_client],
+            "day": row_day.astype("datetime64[D]").astype("datetime64[ns]"),
+            "dispute_risk": np.where(gone, 0.0, dispute),
+            "churn_risk": np.where(gone, 0.0, np.clip(churn, 0.0, 1.0)),
+        }
+    )
+
+
+def _oracle_disputes(
+    start: np.ndarray,
+    first: np.ndarray,
+    churn_day: np.ndarray,
+    client: np.ndarray,
+    issue: np.ndarray,
+    disp_day: np.ndarray,
+    known_from: np.ndarray,
+    weights: np.ndarray,
+    weights_fc: np.ndarray,
+    tables: np.ndarray,
+    horizon: int = 30,
+) -> np.ndarray:
+    """P(a dispute in (day, day + horizon]) on every row of risk_oracle's grid.
+
+    Invoice i's chance of being disputed with a delay <= k days after its issue
+    is ``weights[i] @ tables[:, k + 1]`` (``tables[:, 0]`` is for k < 0), or with
+    ``weights_fc`` on days before ``known_from[i]``. Invoices are independent
+    given the state, so the no-dispute chances multiply.
+    """
+    max_lag = tables.shape[1] - 2
+    offsets = np.arange(-horizon, max_lag)
+    log_none = np.zeros(start[-1])
+    chunk = 20000
+    for lo in range(0, len(client), chunk):
+        sl = slice(lo, lo + chunk)
+        c, s = client[sl], issue[sl]
+        day = s[:, None] + offsets[None, :]
+        ok = (day >= first[c][:, None]) & (day < churn_day[c][:, None])
+        ok &= day - first[c][:, None] < (start[c + 1] - start[c])[:, None]
+        row, col = np.nonzero(ok)
+        d = day[row, col]
+        x = offsets[col]
+        wt = np.where((d < known_from[sl][row])[:, None], weights_fc[sl][row], weights[sl][row])
+        f_now = (wt * tables[:, np.clip(x + 1, 0, max_lag + 1)].T).sum(axis=1)
+        f_end = (wt * tables[:, np.clip(x + horizon + 1, 0, max_lag + 1)].T).sum(axis=1)
+        prob = np.where(x >= 0, (f_end - f_now) / np.maximum(1 - f_now, 1e-12), f_end)
+        prob = np.where(disp_day[sl][row] <= d, 0.0, prob)
+        flat = start[c[row]] + d - first[c[row]]
+        log_none += np.bincount(
+            flat, weights=np.log1p(-np.clip(prob, 0.0, 1 - 1e-12)), minlength=start[-1]
+        )
+    return 1 - np.exp(log_none)
 
 
 def _summary(out: Path) -> str:

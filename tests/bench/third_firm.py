@@ -280,6 +280,13 @@ def _ts(days, secs):
 
 
 def make_bundle(out: pathlib.Path, clients: int = 1000, months: int = 24, seed: int = 0) -> None:
+    _write_bundle(out, clients, months, seed)
+
+
+def _write_bundle(out, clients, months, seed, oracle=None):
+    """make_bundle's work. ``oracle`` (risk_oracle only) collects the churn terms
+    of each month and every invoice's dispute odds; it reads the state and draws
+    nothing. Returns what risk_oracle needs besides."""
     rng = np.random.default_rng(seed)
     out = pathlib.Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -420,6 +427,16 @@ def make_bundle(out: pathlib.Path, clients: int = 1000, months: int = 24, seed: 
         act_c = np.zeros(n)
         running = (pstart < me) & np.isnat(closed) & (pstart <= pend + 400)
         np.add.at(act_c, pc[running], 1)
+        if oracle is not None:
+            oracle["months"].append(
+                {
+                    "sat": sat.copy(),
+                    "review": review.copy(),
+                    "drec": drec.copy(),
+                    "idle": act_c == 0,
+                    "late": late.copy(),
+                }
+            )
         if m > 0:
             logit = (
                 -6.7
@@ -498,7 +515,8 @@ def make_bundle(out: pathlib.Path, clients: int = 1000, months: int = 24, seed: 
             ),
         )
         amount = np.round(amount, 2)
-        issue = np.where(chn, churn[pc[A]], me + rng.integers(0, 5, len(A))).astype("datetime64[D]")
+        nominal = me + rng.integers(0, 5, len(A))
+        issue = np.where(chn, churn[pc[A]], nominal).astype("datetime64[D]")
         ok = (amount >= 50) & (issue < END)
         expected = H[A] * blend * frac
         over = np.where(
@@ -512,6 +530,16 @@ def make_bundle(out: pathlib.Path, clients: int = 1000, months: int = 24, seed: 
         dat = (issue + rng.integers(2, 26, len(A))).astype("datetime64[D]")
         dat = np.where(disp & (dat < END), dat, NAT).astype("datetime64[D]")
         disp = ~np.isnat(dat)
+        if oracle is not None:
+            oracle["invoices"].append(
+                {
+                    "client": c_of[ok],
+                    "step": np.full(ok.sum(), m),
+                    "issue": nominal[ok].astype("datetime64[D]"),
+                    "logit": dl[ok],
+                    "disp_day": dat[ok],
+                }
+            )
         terms = np.where(lang[c_of] == "de", 14, 30)
         due = issue + terms
         delay = habit[c_of] + 8 * np.maximum(-sat[c_of], 0) + rng.normal(0, 4, len(A))
@@ -820,6 +848,143 @@ def make_bundle(out: pathlib.Path, clients: int = 1000, months: int = 24, seed: 
     ch = ~np.isnat(churn) & (churn < END)
     pd.DataFrame({"client_id": cid[ch], "churned_at": iso(churn[ch]), "reason": reason[ch]}).to_csv(
         out / "churn.csv", index=False
+    )
+    return {"cid": cid, "since": since, "churn": churn, "habit": habit, "end": END}
+
+
+def risk_oracle(
+    out: pathlib.Path, clients: int = 1000, months: int = 24, seed: int = 0
+) -> pd.DataFrame:
+    """The firm's own point-in-time risk of every client on every day it exists.
+
+    Writes the same bundle as :func:`make_bundle` into ``out`` (byte for byte)
+    and returns one row per client and day, from the later of its
+    ``client_since`` and the first exported day up to the earlier of its
+    ``churned_at`` and the last exported day: ``client_id`` (as in clients.csv),
+    ``day``, ``dispute_risk`` and ``churn_risk``. It is an upper bound for what a
+    model of the bundle can foresee, not something a model could compute.
+
+    Each value uses the simulation's own state on that day and none of the draws
+    that decide whether and when an event happens after it. The simulation runs
+    in months: a month's state counts as known from the month's first day, except
+    that the state's reaction to a dispute counts only from the dispute's day
+    (the simulation applies it when it decides the dispute). Invoices keep the
+    issue day they would have had without a notice.
+
+    - ``dispute_risk``: probability that the client disputes at least one invoice
+      in ``(day, day + 30]``: over every invoice issued or due soon, the
+      generator's own dispute probability and delay distribution, given that an
+      invoice issued earlier was not disputed by ``day`` (one that was counts no
+      more).
+    - ``churn_risk``: probability of the notice falling in ``(day, day + 90]``
+      when the monthly churn hazard in force on ``day`` is held for the months
+      after; a notice day is uniform in its month and the eligibility rules are
+      applied month by month. On the notice day itself both risks are 0.
+    """
+    oracle: dict[str, list] = {"months": [], "invoices": []}
+    st = _write_bundle(out, clients, months, seed, oracle)
+    n = clients
+    big = np.int64(10**9)
+    since = st["since"].astype(np.int64)
+    churn_day = np.where(np.isnat(st["churn"]), big, st["churn"].astype(np.int64))
+    first = np.maximum(since, START.astype(np.int64))
+    last = np.minimum(churn_day, (st["end"] - 1).astype(np.int64))
+    length = np.maximum(last - first + 1, 0)
+    start = np.concatenate([[0], np.cumsum(length)])
+    row_client = np.repeat(np.arange(n), length)
+    row_day = first[row_client] + np.arange(start[-1]) - start[row_client]
+
+    inv = {k: np.concatenate([r[k] for r in oracle["invoices"]]) for k in oracle["invoices"][0]}
+    inv_issue = inv["issue"].astype(np.int64)
+    inv_disp = np.where(np.isnat(inv["disp_day"]), big, inv["disp_day"].astype(np.int64))
+    # Days of the disputes decided in each month, per client: table[client * months + month].
+    dec = np.flatnonzero(inv_disp < big)
+    key = inv["client"][dec] * months + inv["step"][dec]
+    order = np.lexsort((inv_disp[dec], key))
+    key, dday = key[order], inv_disp[dec][order]
+    rank = np.arange(len(key)) - np.searchsorted(key, key)
+    table = np.full((n * months + 1, max(int(rank.max(initial=0)) + 1, 1)), big)
+    table[key, rank] = dday
+    no_month = n * months  # an empty row: nothing decided before the first month
+
+    def known(client: np.ndarray, month: np.ndarray, day: np.ndarray) -> tuple:
+        """Disputes decided in the month before: all of them, and those dated by ``day``."""
+        rows = table[np.where(month >= 1, client * months + month - 1, no_month)]
+        return (rows < big).sum(axis=1), (rows <= day[:, None]).sum(axis=1)
+
+    # Disputes: P(disputed and delay <= k) = pi * U{2..25}(k).
+    horizon, max_lag = 30, 25
+    offsets = np.arange(-horizon, max_lag)
+    log_none = np.zeros(start[-1])
+    chunk = 20000
+    for lo in range(0, len(inv_issue), chunk):
+        sl = slice(lo, lo + chunk)
+        c, s = inv["client"][sl], inv_issue[sl]
+        day = s[:, None] + offsets[None, :]
+        ok = (day >= first[c][:, None]) & (day < churn_day[c][:, None])
+        ok &= day <= last[c][:, None]
+        row, col = np.nonzero(ok)
+        d, x, ci = day[row, col], offsets[col], c[row]
+        total, seen = known(ci, inv["step"][sl][row], d)
+        logit = inv["logit"][sl][row] - 0.35 * (np.minimum(total, 2) - np.minimum(seen, 2))
+        pi = np.minimum(_sig(logit) + 0.006, 1.0)
+        f_now = pi * np.clip(x - 1, 0, 24) / 24
+        f_end = pi * np.clip(x + horizon - 1, 0, 24) / 24
+        prob = np.where(x >= 0, (f_end - f_now) / np.maximum(1 - f_now, 1e-12), f_end)
+        prob = np.where(inv_disp[sl][row] <= d, 0.0, prob)
+        flat = start[ci] + d - first[ci]
+        log_none += np.bincount(
+            flat, weights=np.log1p(-np.clip(prob, 0.0, 1 - 1e-12)), minlength=start[-1]
+        )
+    dispute = 1 - np.exp(log_none)
+
+    # Churn: the month's hazard from the state known on the day, held; day uniform in month.
+    terms = {k: np.stack([t[k] for t in oracle["months"]], axis=1) for k in oracle["months"][0]}
+    month_start = (
+        (np.datetime64("2024-01", "M") + np.arange(months + 8))
+        .astype("datetime64[D]")
+        .astype(np.int64)
+    )
+    m = np.searchsorted(month_start, row_day, side="right") - 1
+    c = row_client
+    total, seen = known(c, m, row_day)
+    lost = np.minimum(total, 2) - np.minimum(seen, 2)
+    sat = terms["sat"][c, m] + 0.5 * lost
+    drec = terms["drec"][c, m] - total + seen
+    late_before = terms["late"][c, np.maximum(m - 1, 0)]
+    fresh = 0.3 * (st["habit"][c] + 8 * np.maximum(-sat, 0) > 12)
+    late = np.where(m >= 1, 0.7 * late_before + fresh, terms["late"][c, m])
+    logit = (
+        -6.7
+        - 1.1 * sat
+        + 2.0 * terms["review"][c, m]
+        + 0.7 * np.minimum(drec, 2)
+        + 0.8 * terms["idle"][c, m]
+        + 0.4 * late
+    )
+    p = np.minimum(_sig(logit) + 0.0035, 1.0)
+    since_c = since[c]
+    horizon_end = row_day + 90
+    ms, nxt = month_start[m], month_start[m + 1]
+    nd = nxt - ms
+    now = (1 - p * (np.minimum(nxt - 1, horizon_end) - row_day) / nd) / (
+        1 - p * (row_day - ms + 1) / nd
+    )
+    survive = np.where((m >= 1) & (since_c < ms - 60), now, 1.0)
+    for j in range(1, 5):
+        ms_j, nxt_j = month_start[m + j], month_start[m + j + 1]
+        days = np.clip(np.minimum(nxt_j - 1, horizon_end) - ms_j + 1, 0, None)
+        survive = survive * (1 - p * (since_c < ms_j - 60) * days / (nxt_j - ms_j))
+    churn = 1 - survive
+
+    gone = row_day >= churn_day[c]
+    return pd.DataFrame(
+        {
+            "client_id": st["cid"][c],
+            "day": row_day.astype("datetime64[D]").astype("datetime64[ns]"),
+            "dispute_risk": np.where(gone, 0.0, dispute),
+            "churn_risk": np.where(gone, 0.0, np.clip(churn, 0.0, 1.0)),
+        }
     )
 
 
