@@ -38,9 +38,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.frozen import FrozenEstimator
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, brier_score_loss
@@ -157,6 +155,14 @@ class SigmoidCalibrated(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return labels
 
 
+def _sigmoid(model: Pipeline, features: pd.DataFrame, y: np.ndarray) -> LogisticRegression:
+    """Platt scaling: a logistic regression of the outcome on ``model``'s log-odds."""
+    fitted: LogisticRegression = LogisticRegression(C=1e4).fit(
+        _logit(model.predict_proba(features)[:, 1]), y
+    )
+    return fitted
+
+
 def _logit(p: np.ndarray) -> np.ndarray:
     """Log-odds as one column (probabilities kept off 0 and 1)."""
     p = np.clip(p, 1e-6, 1 - 1e-6)
@@ -198,19 +204,15 @@ def fit(
         held = np.flatnonzero(hold_rows)
         first, second = held[: held.size // 2], held[held.size // 2 :]
         if len(np.unique(y[first])) == 2 and len(np.unique(y[second])) == 2:
-            sigmoid = CalibratedClassifierCV(FrozenEstimator(base), method="sigmoid")
-            sigmoid.fit(x.iloc[first], y[first])
+            trial = SigmoidCalibrated(base, _sigmoid(base, x.iloc[first], y[first]))
             raw = brier_score_loss(y[second], base.predict_proba(x.iloc[second])[:, 1])
-            calibrated = brier_score_loss(y[second], sigmoid.predict_proba(x.iloc[second])[:, 1])
+            calibrated = brier_score_loss(y[second], trial.predict_proba(x.iloc[second])[:, 1])
             use_calibration = calibrated < raw
     estimator: object = make_pipeline(kind, chosen).fit(x, y)
     if use_calibration:
         # The sigmoid learns from the scores of the model that never saw the
         # held-back dates: the refitted model's own scores on them are too good.
-        sigmoid = LogisticRegression(C=1e4).fit(
-            _logit(base.predict_proba(x[hold_rows])[:, 1]), y[hold_rows]
-        )
-        estimator = SigmoidCalibrated(estimator, sigmoid)
+        estimator = SigmoidCalibrated(estimator, _sigmoid(base, x[hold_rows], y[hold_rows]))
     return FittedModel(
         target=target,
         kind=kind,

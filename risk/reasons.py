@@ -568,30 +568,20 @@ def _longest_gap(c: _Ctx) -> str:
     )
 
 
-def _volume(c: _Ctx) -> str:
-    x = c.value("inbound_volume_ratio")
-    if x is None:
+def _volume(feature: str, days: int, before: int) -> _Text:
+    def sentence(c: _Ctx) -> str:
+        x = c.value(feature)
+        if x is None:
+            return c.say(
+                f"No client messages in the {before} days before to compare with",
+                f"Keine Kundennachrichten in den {before} Tagen davor zum Vergleich",
+            )
         return c.say(
-            "No client messages in the 90 days before to compare with",
-            "Keine Kundennachrichten in den 90 Tagen davor zum Vergleich",
+            f"The client wrote {c.ratio(x)} times as often as usual in the last {days} days",
+            f"Der Kunde schrieb in den letzten {days} Tagen {c.ratio(x)}-mal so oft wie üblich",
         )
-    return c.say(
-        f"The client wrote {c.ratio(x)} times as often as usual in the last 30 days",
-        f"Der Kunde schrieb in den letzten 30 Tagen {c.ratio(x)}-mal so oft wie üblich",
-    )
 
-
-def _volume_quarter(c: _Ctx) -> str:
-    x = c.value("inbound_volume_ratio_90d")
-    if x is None:
-        return c.say(
-            "No client messages in the 270 days before to compare with",
-            "Keine Kundennachrichten in den 270 Tagen davor zum Vergleich",
-        )
-    return c.say(
-        f"The client wrote {c.ratio(x)} times as often as usual in the last 90 days",
-        f"Der Kunde schrieb in den letzten 90 Tagen {c.ratio(x)}-mal so oft wie üblich",
-    )
+    return sentence
 
 
 def _outbound(c: _Ctx) -> str:
@@ -812,31 +802,24 @@ def _project_start(c: _Ctx) -> str:
     return c.say(f"Latest project started {c.ago(x)}", f"Letztes Projekt {c.ago(x)} begonnen")
 
 
-def _work_hours(c: _Ctx) -> str:
-    x = c.value("work_hours_ratio")
-    if x is None:
-        return c.say(
-            "No hours logged in the 90 days before to compare with",
-            "Keine Stunden in den 90 Tagen davor zum Vergleich",
-        )
-    return c.say(
-        f"Hours logged for the client in the last 30 days: {c.share(x)} of the usual month",
-        f"Für den Kunden erfasste Stunden der letzten 30 Tage: {c.share(x)} eines üblichen Monats",
-    )
+def _work_hours(feature: str, days: int, before: int, usual: tuple[str, str]) -> _Text:
+    """``usual``: the period compared with, in English and German ("month", "Monats")."""
 
-
-def _work_hours_quarter(c: _Ctx) -> str:
-    x = c.value("work_hours_ratio_90d")
-    if x is None:
+    def sentence(c: _Ctx) -> str:
+        x = c.value(feature)
+        if x is None:
+            return c.say(
+                f"No hours logged in the {before} days before to compare with",
+                f"Keine Stunden in den {before} Tagen davor zum Vergleich",
+            )
         return c.say(
-            "No hours logged in the 270 days before to compare with",
-            "Keine Stunden in den 270 Tagen davor zum Vergleich",
+            f"Hours logged for the client in the last {days} days: {c.share(x)} of the usual "
+            f"{usual[0]}",
+            f"Für den Kunden erfasste Stunden der letzten {days} Tage: {c.share(x)} eines "
+            f"üblichen {usual[1]}",
         )
-    return c.say(
-        f"Hours logged for the client in the last 90 days: {c.share(x)} of the usual quarter",
-        f"Für den Kunden erfasste Stunden der letzten 90 Tage: {c.share(x)} eines üblichen "
-        "Quartals",
-    )
+
+    return sentence
 
 
 def _days_since_work(c: _Ctx) -> str:
@@ -916,8 +899,8 @@ _REASONS: dict[str, _Reason] = {
     "usual_inbound_gap": _Reason("check_in", _usual_gap),
     "silence_ratio": _Reason("check_in", _silence),
     "longest_gap_90d": _Reason("check_in", _longest_gap),
-    "inbound_volume_ratio": _Reason("check_in", _volume),
-    "inbound_volume_ratio_90d": _Reason("check_in", _volume_quarter),
+    "inbound_volume_ratio": _Reason("check_in", _volume("inbound_volume_ratio", 30, 90)),
+    "inbound_volume_ratio_90d": _Reason("check_in", _volume("inbound_volume_ratio_90d", 90, 270)),
     "outbound_unanswered": _Reason("check_in", _outbound),
     "days_since_survey": _Reason("check_in", _days_since_survey),
     "meetings_60d": _Reason("check_in", _meetings),
@@ -938,8 +921,12 @@ _REASONS: dict[str, _Reason] = {
     # Work running out is the commonest way a services client leaves: plan what follows.
     "runway_days": _Reason("follow_on", _runway),
     "days_since_project_start": _Reason("follow_on", _project_start),
-    "work_hours_ratio": _Reason("follow_on", _work_hours),
-    "work_hours_ratio_90d": _Reason("follow_on", _work_hours_quarter),
+    "work_hours_ratio": _Reason(
+        "follow_on", _work_hours("work_hours_ratio", 30, 90, ("month", "Monats"))
+    ),
+    "work_hours_ratio_90d": _Reason(
+        "follow_on", _work_hours("work_hours_ratio_90d", 90, 270, ("quarter", "Quartals"))
+    ),
     "days_since_work": _Reason("follow_on", _days_since_work),
     "relationship_doubts_90d": _Reason("follow_on", _doubts),
     "days_since_relationship_doubt": _Reason("follow_on", _doubts),
