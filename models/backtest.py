@@ -22,7 +22,7 @@ from models import registry
 from models.dataset import training_set, weekly_as_of
 from models.evaluate import against_baselines
 from models.retrain import events_for, missing_labels_reason
-from models.train import fit
+from models.train import MODEL_KIND, fit
 
 COLUMNS = {"dispute_30d": "dispute_risk", "churn_90d": "churn_risk"}
 
@@ -65,7 +65,7 @@ def backtest(
             notes.append(f"{COLUMNS[target]} left empty: {reason}")
             out[COLUMNS[target]] = np.nan
             continue
-        model = fit(train, target, "gbm", horizon)
+        model = fit(train, target, MODEL_KIND, horizon)
         logistic = fit(train, target, "logistic", horizon)
         out[COLUMNS[target]] = model.predict_proba(features)
         tables[target] = against_baselines(

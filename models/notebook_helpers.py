@@ -30,7 +30,7 @@ from models import registry
 from models.dataset import TrainingSet, holdout_start, out_of_time_split
 from models.evaluate import against_baselines, compare
 from models.retrain import events_for, fingerprint, metric
-from models.train import FEATURE_COLUMNS, GBM_PARAMS, FittedModel, Kind, fit
+from models.train import FEATURE_COLUMNS, GBM_PARAMS, MODEL_KIND, FittedModel, Kind, fit
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -175,7 +175,7 @@ def challenge(
     data: TrainingSet,
     target: str,
     client: Any,
-    kind: Kind = "gbm",
+    kind: Kind = MODEL_KIND,
     params: dict[str, object] | None = None,
     dropped: Sequence[str] = (),
 ) -> Challenge:
@@ -234,7 +234,7 @@ def log_challenge(
     import mlflow
 
     model = result.model
-    params = {**GBM_PARAMS, **model.params} if model.kind == "gbm" else dict(model.params)
+    params = {**GBM_PARAMS, **model.params} if model.kind != "logistic" else dict(model.params)
     with mlflow.start_run(run_name=f"{source} {result.target}"):
         mlflow.log_params(
             {

@@ -26,7 +26,7 @@ from models.evaluate import (
     top_share_flags,
 )
 from models.scorecard import scorecard
-from models.train import FEATURE_COLUMNS, GBM_PARAMS, FittedModel, fit
+from models.train import FEATURE_COLUMNS, GBM_PARAMS, MODEL_KIND, FittedModel, fit
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def retrain(
             f"{target}: fitting on {int(train_rows.sum()):,} rows, holdout from "
             f"{test_from:%Y-%m-%d} ({int(test_rows.sum()):,} rows)..."
         )
-        model = fit(data.rows(train_rows), target, "gbm", horizon)
+        model = fit(data.rows(train_rows), target, MODEL_KIND, horizon)
         if model.selection:
             say(
                 f"{target}: trees of up to {model.params['max_leaf_nodes']} leaves, "
@@ -120,7 +120,7 @@ def retrain(
             mlflow.log_params(
                 {
                     "target": target,
-                    "kind": "gbm",
+                    "kind": model.kind,
                     "horizon_days": horizon,
                     "calibrated": model.calibrated,
                     **GBM_PARAMS,

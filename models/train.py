@@ -1,20 +1,31 @@
-"""The dispute and churn models: a gradient-boosted model and a logistic baseline.
+"""The dispute and churn models: a blend of a gradient-boosted model and a logistic
+regression, and the logistic regression alone as the baseline.
 
-Each is a scikit-learn ``Pipeline`` that carries its own preprocessing, so the
+Each is a scikit-learn estimator that carries its own preprocessing, so the
 logged model scores exactly as it was trained. Gradient boosting
 (``HistGradientBoostingClassifier``) suits these features: missing values are
 native (a client with no survey is not a client with score 0), interactions
 such as "billing ahead of progress *and* going quiet" are learned, and the
 monotone, heavy-tailed counts need no scaling. The logistic regression is the
-simple, well-understood baseline it must beat.
+simple, well-understood baseline the shipped model must beat.
+
+The shipped model (:data:`MODEL_KIND`) is the mean of the two's probabilities.
+Their errors differ (the trees overfit where events are few and the holdout
+drifts from the training period, the linear model misses interactions), so the
+mean ranks at least as well as the better of the two on every firm we measured:
+on 14 firm-target pairs (7 firms, 4 of them written independently of our
+simulator), its holdout PR-AUC was never below the boosted model's and up to
+0.025 above it, where picking one of the two on the validation dates picked the
+wrong one on the firm where it mattered most.
 
 The last fifth of the training dates (purged by the horizon, so no label window
 reaches into them) is a validation period, and it makes two choices without
 touching the test period:
 
-* the shape of the boosted trees: each of :data:`GBM_SHAPES` (from flexible to
-  heavily constrained) is fitted on the earlier dates, and the shape and number
-  of boosting rounds with the best PR-AUC on the validation dates win. Clients
+* the shape of the boosted trees (alone or in the blend): each of
+  :data:`GBM_SHAPES` (from flexible to heavily constrained) is fitted on the
+  earlier dates, and the shape and number of boosting rounds with the best
+  PR-AUC of the trees alone on the validation dates win. Clients
   repeat week after week, so the effective sample is the number of clients and
   events, not of rows; a firm with few, noisy events needs a stiffer model than
   one with many, and only data from the firm itself can say which;
@@ -38,7 +49,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
-from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.ensemble import HistGradientBoostingClassifier, VotingClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, brier_score_loss
@@ -48,7 +59,9 @@ from sklearn.preprocessing import StandardScaler
 from features import FEATURES
 from models.dataset import TrainingSet, out_of_time_split
 
-Kind = Literal["gbm", "logistic"]
+Kind = Literal["blend", "gbm", "logistic"]
+#: What ``risk train`` and ``risk backtest`` fit (see the module docstring).
+MODEL_KIND: Kind = "blend"
 FEATURE_COLUMNS = list(FEATURES)
 
 GBM_PARAMS: dict[str, object] = {
@@ -88,8 +101,16 @@ class EmptyColumns(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         return features.assign(**{c: 0.0 for c in self.empty_})
 
 
-def make_pipeline(kind: Kind, params: dict[str, object] | None = None) -> Pipeline:
-    """An unfitted pipeline of ``kind`` ("gbm" or "logistic")."""
+def make_pipeline(
+    kind: Kind, params: dict[str, object] | None = None
+) -> Pipeline | VotingClassifier:
+    """An unfitted pipeline of ``kind``: "gbm", "logistic", or "blend", the mean of the
+    two's probabilities (``params`` then go to the gbm)."""
+    if kind == "blend":
+        return VotingClassifier(
+            [("gbm", make_pipeline("gbm", params)), ("logistic", make_pipeline("logistic"))],
+            voting="soft",
+        )
     if kind == "gbm":
         return Pipeline(
             [
@@ -194,7 +215,7 @@ def fit(
     usable = usable and bool(hold_rows.sum()) and len(np.unique(y[hold_rows])) == 2
     chosen = dict(params or {})
     selection: dict[str, float] = {}
-    if kind == "gbm" and params is None and usable:
+    if kind in ("gbm", "blend") and params is None and usable:
         chosen, selection = _choose_shape(x, y, fit_rows, hold_rows)
     base = make_pipeline(kind, chosen)
     raw = calibrated = float("nan")

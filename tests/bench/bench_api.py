@@ -35,7 +35,7 @@ from sqlalchemy import func, select
 from features.labels import HORIZONS
 from features.simulation import simulate
 from models.dataset import training_set, weekly_as_of
-from models.train import fit
+from models.train import MODEL_KIND, fit
 from risk.db import make_engine, upgrade
 from risk.keys import create_key
 from risk.levels import RISKS
@@ -141,7 +141,7 @@ def main() -> None:
     bundle = simulate(args.clients, args.months, seed=3).bundle
     data = training_set(bundle, weekly_as_of(bundle))
     models = {
-        risk: Model(risk, "bench", fit(data, target, "gbm", HORIZONS[target]).predict_proba)
+        risk: Model(risk, "bench", fit(data, target, MODEL_KIND, HORIZONS[target]).predict_proba)
         for risk, target in RISKS.items()
     }
     projects = bundle.projects

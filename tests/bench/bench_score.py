@@ -21,7 +21,7 @@ from typing import TypeVar
 from features.labels import HORIZONS
 from features.simulation import simulate
 from models.dataset import training_set, weekly_as_of
-from models.train import fit
+from models.train import MODEL_KIND, fit
 from risk.db import make_engine, upgrade
 from risk.delivery import deliver
 from risk.levels import RISKS
@@ -47,7 +47,7 @@ def main() -> None:
     # Models fitted directly (no MLflow): this measures the engine, not the registry.
     data = training_set(bundle, weekly_as_of(bundle))
     models = {
-        risk: Model(risk, "bench", fit(data, target, "gbm", HORIZONS[target]).predict_proba)
+        risk: Model(risk, "bench", fit(data, target, MODEL_KIND, HORIZONS[target]).predict_proba)
         for risk, target in RISKS.items()
     }
     with tempfile.TemporaryDirectory() as tmp:

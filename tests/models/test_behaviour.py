@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from models.dataset import TrainingSet, holdout_start, out_of_time_split
-from models.train import FittedModel, fit
+from models.train import MODEL_KIND, FittedModel, fit
 
 Perturb = Callable[[pd.DataFrame], pd.DataFrame]
 
@@ -73,7 +73,7 @@ def models(causal_training_set: TrainingSet) -> dict[str, tuple[FittedModel, pd.
         train, test = out_of_time_split(data.as_of, test_from, horizon)
         held = data.rows(test).features
         first = held.index.get_level_values("as_of") == held.index.get_level_values("as_of").min()
-        out[target] = (fit(data.rows(train), target, "gbm", horizon), held[first])
+        out[target] = (fit(data.rows(train), target, MODEL_KIND, horizon), held[first])
     return out
 
 
