@@ -242,6 +242,7 @@ def log_challenge(
                 "kind": model.kind,
                 "horizon_days": result.horizon_days,
                 "calibrated": model.calibrated,
+                **{f"calibrated_{m.kind}": m.calibrated for m in model.members},
                 "dropped_features": ",".join(result.dropped) or "none",
                 **params,
             }

@@ -123,6 +123,7 @@ def retrain(
                     "kind": model.kind,
                     "horizon_days": horizon,
                     "calibrated": model.calibrated,
+                    **{f"calibrated_{m.kind}": m.calibrated for m in model.members},
                     **GBM_PARAMS,
                     **model.params,  # the shape and rounds chosen on the validation dates
                 }

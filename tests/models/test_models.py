@@ -159,7 +159,7 @@ def test_a_feature_missing_everywhere_does_not_stop_training() -> None:
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"signal": rng.normal(size=400), "survey": np.nan})
     y = (frame["signal"] + rng.normal(0, 0.5, 400) > 1).astype(int)
-    for kind in ("blend", "gbm", "logistic"):
+    for kind in ("gbm", "logistic"):
         model = make_pipeline(kind).fit(frame, y)
         later = frame.assign(survey=7.0)  # scores appear after training: ignored
         np.testing.assert_allclose(model.predict_proba(later), model.predict_proba(frame))
@@ -194,17 +194,18 @@ def test_an_additive_signal_gets_the_stiffest_trees() -> None:
     assert 1 <= int(str(model.params["max_iter"])) <= int(str(GBM_PARAMS["max_iter"]))
 
 
-def test_the_blend_is_the_mean_of_its_gbm_and_logistic() -> None:
+def test_the_blend_is_the_mean_of_its_calibrated_gbm_and_logistic() -> None:
     a, b = FEATURE_COLUMNS[:2]
     data = synthetic_set(lambda f: f[a] * f[b] + f[a] - 2.5)
-    x, y = data.features, data.labels["churn_90d"].astype(int)
-    shape = {"max_leaf_nodes": 5, "max_iter": 20}
-    blend = make_pipeline("blend", shape).fit(x, y)
-    parts = [make_pipeline("gbm", shape).fit(x, y), make_pipeline("logistic").fit(x, y)]
-    mean = (parts[0].predict_proba(x) + parts[1].predict_proba(x)) / 2
+    blend = fit(data, "churn_90d", "blend", 28)
+    gbm, logistic = (fit(data, "churn_90d", kind, 28) for kind in ("gbm", "logistic"))
+    x = data.features
+    mean = (gbm.predict_proba(x) + logistic.predict_proba(x)) / 2
     np.testing.assert_allclose(blend.predict_proba(x), mean)
-    # The shape of its trees is chosen on the validation dates, as for the gbm alone.
-    assert fit(data, "churn_90d", "blend", 28).selection
+    # The trees' shape is chosen on the validation dates, as for the gbm alone.
+    assert blend.selection == gbm.selection
+    assert blend.params == gbm.params
+    assert [m.kind for m in blend.members] == ["gbm", "logistic"]
 
 
 def test_given_params_are_used_as_they_are() -> None:
