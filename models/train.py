@@ -13,9 +13,11 @@ The shipped model (:data:`MODEL_KIND`) is the mean of the two's probabilities,
 each fitted and calibrated as below on its own. Their errors differ (the trees
 overfit where events are few and the holdout drifts from the training period,
 the linear model misses interactions), so the mean ranks about as well as the
-better of the two, or better, on every firm we measured, where picking one of
-the two on the validation dates picked the wrong one on the firm where it
-mattered most. Each member is calibrated before the mean is taken: averaging raw
+better of the two, or better: on 18 firm-target pairs (9 firms, 6 of them
+written independently of our simulator) its holdout PR-AUC was within 0.005 of
+the better member's, and above the trees' alone on 15, by up to 0.021. Picking
+one of the two on the validation dates instead picked the wrong one on the firm
+where it mattered most. Each member is calibrated before the mean is taken: averaging raw
 scores lets the member whose raw scores spread wider decide the ranking (on a
 blind firm, the mean of raw scores lost 0.03 churn PR-AUC to the trees alone).
 
