@@ -22,7 +22,7 @@ from models import registry
 from models.dataset import training_set, weekly_as_of
 from models.evaluate import against_baselines
 from models.retrain import events_for, missing_labels_reason
-from models.train import MODEL_KIND, fit
+from models.train import MODEL_KIND, fit, logistic_baseline
 
 COLUMNS = {"dispute_30d": "dispute_risk", "churn_90d": "churn_risk"}
 
@@ -66,7 +66,7 @@ def backtest(
             out[COLUMNS[target]] = np.nan
             continue
         model = fit(train, target, MODEL_KIND, horizon)
-        logistic = fit(train, target, "logistic", horizon)
+        logistic = logistic_baseline(model, train, target, horizon)
         out[COLUMNS[target]] = model.predict_proba(features)
         tables[target] = against_baselines(
             out[COLUMNS[target]],

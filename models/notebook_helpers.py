@@ -30,7 +30,15 @@ from models import registry
 from models.dataset import TrainingSet, holdout_start, out_of_time_split
 from models.evaluate import against_baselines, compare
 from models.retrain import events_for, fingerprint, metric
-from models.train import FEATURE_COLUMNS, GBM_PARAMS, MODEL_KIND, FittedModel, Kind, fit
+from models.train import (
+    FEATURE_COLUMNS,
+    GBM_PARAMS,
+    MODEL_KIND,
+    FittedModel,
+    Kind,
+    fit,
+    logistic_baseline,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -187,7 +195,7 @@ def challenge(
     train_rows, test_rows = out_of_time_split(data.as_of, test_from, horizon)
     blanked = without_features(data, dropped)
     model = fit(blanked.rows(train_rows), target, kind, horizon, params)
-    logistic = fit(blanked.rows(train_rows), target, "logistic", horizon)
+    logistic = logistic_baseline(model, blanked.rows(train_rows), target, horizon)
     held = blanked.rows(test_rows)
     # The champion learned from every feature: it is scored on them all.
     full = data.rows(test_rows).features

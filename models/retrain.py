@@ -26,7 +26,14 @@ from models.evaluate import (
     top_share_flags,
 )
 from models.scorecard import scorecard
-from models.train import FEATURE_COLUMNS, GBM_PARAMS, MODEL_KIND, FittedModel, fit
+from models.train import (
+    FEATURE_COLUMNS,
+    GBM_PARAMS,
+    MODEL_KIND,
+    FittedModel,
+    fit,
+    logistic_baseline,
+)
 
 
 @dataclass(frozen=True)
@@ -103,7 +110,7 @@ def retrain(
                 f"{target}: trees of up to {model.params['max_leaf_nodes']} leaves, "
                 f"{model.params['max_iter']} rounds, chosen on the last training dates"
             )
-        logistic = fit(data.rows(train_rows), target, "logistic", horizon)
+        logistic = logistic_baseline(model, data.rows(train_rows), target, horizon)
         held = data.rows(test_rows)
         events = events_for(bundle, target)
         # Scored once: the comparison, the slices and the plots all use these.
