@@ -57,9 +57,6 @@ def _independent_firm(
     module: str, seed: int, folder: Path, clients: int, months: int
 ) -> tuple[Bundle, pd.DataFrame | None]:
     firm = importlib.import_module(f"tests.bench.{module}")
-    if not hasattr(firm, "risk_oracle"):
-        firm.make_bundle(folder, clients=clients, months=months, seed=seed)
-        return load_bundle(folder), None
     oracle = firm.risk_oracle(folder, clients=clients, months=months, seed=seed)
     return load_bundle(folder), oracle
 
