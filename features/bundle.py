@@ -24,7 +24,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from features.contract import EMAIL_MAX_LENGTH, FILES, ID_MAX_LENGTH, Column, FileSpec
+from features.contract import (
+    DOMAIN_SEPARATOR,
+    EMAIL_MAX_LENGTH,
+    FILES,
+    ID_MAX_LENGTH,
+    Column,
+    FileSpec,
+)
 from features.validation import BundleError, Problem, ProblemLog
 
 STRING = pd.StringDtype("pyarrow", na_value=np.nan)
@@ -55,6 +62,8 @@ class Bundle:
     invoices: pd.DataFrame
     messages: pd.DataFrame
     churn: pd.DataFrame
+    # Optional reference data for mail import; a bundle built in code may leave it out.
+    contacts: pd.DataFrame = field(default_factory=lambda: _header_only(FILES["contacts"]))
     files: Mapping[str, str] = field(default_factory=dict)
     path: Path | None = None
     absent_columns: Mapping[str, frozenset[str]] = field(default_factory=dict)
@@ -72,14 +81,15 @@ class Bundle:
 
     @property
     def sources(self) -> dict[str, bool]:
-        """Whether each contract file holds rows: a header-only file is a missing source."""
-        return {name: len(frame) > 0 for name, frame in self.frames()}
+        """Whether each source of signals holds rows: a header-only file is a missing
+        source. Reference data (contacts) is not a source."""
+        return {name: len(frame) > 0 for name, frame in self.frames() if FILES[name].source}
 
     def has(self, requirement: str) -> bool:
         """Whether the data behind ``"invoices"`` or ``"invoices.paid_at"`` is there:
         the file holds rows and, for a column, its header had it."""
         name, _, column = requirement.partition(".")
-        if not self.sources[name]:
+        if not len(self.frame(name)):
             return False
         return not column or column not in self.absent_columns.get(name, frozenset())
 
@@ -395,6 +405,39 @@ def _parse_text(raw: pd.Series, text: pd.Series, column: Column) -> tuple[pd.Ser
     return text, pd.Series(False, index=text.index)
 
 
+def _parse_domains(raw: pd.Series, text: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
+    # Lower case and one spelling ("acme.com;acme.de"), as addresses are compared.
+    def normal(cell: object) -> object:
+        if not isinstance(cell, str):
+            return np.nan
+        names = [d.strip().lower() for d in cell.split(DOMAIN_SEPARATOR)]
+        return DOMAIN_SEPARATOR.join(dict.fromkeys(d for d in names if d)) or np.nan
+
+    parsed = pd.Series([normal(v) for v in text], index=text.index, dtype=STRING)
+    bad = [
+        isinstance(v, str) and not all(_domain_name(d) for d in v.split(DOMAIN_SEPARATOR))
+        for v in parsed
+    ]
+    return parsed, pd.Series(bad, index=text.index, dtype=bool)
+
+
+def _domain_name(name: str) -> bool:
+    """A host name such as ``acme.co.uk``: two or more labels of letters, digits and
+    inner hyphens, at most 63 characters each and 253 in all."""
+    labels = name.split(".")
+    return (
+        len(name) <= 253
+        and len(labels) >= 2
+        and all(
+            0 < len(label) <= 63
+            and not label.startswith("-")
+            and not label.endswith("-")
+            and all(ch.isalnum() or ch == "-" for ch in label)
+            for label in labels
+        )
+    )
+
+
 _PARSERS = {
     "id": _parse_id,
     "text": _parse_text,
@@ -405,6 +448,7 @@ _PARSERS = {
     "number": _parse_number,
     "integer": _parse_integer,
     "bool": _parse_bool,
+    "domains": _parse_domains,
 }
 
 
@@ -442,6 +486,11 @@ def _explain(value: str, column: Column) -> str:
         )
     if column.kind == "email":
         return f"{shown} is not an email address"
+    if column.kind == "domains":
+        return (
+            f"{shown} is not a list of email domains such as acme.com;acme.de "
+            f"(separated by '{DOMAIN_SEPARATOR}', without '@')"
+        )
     return f"{shown} is not valid"
 
 
@@ -477,12 +526,18 @@ def _check_range(
 
 
 def check_bundle(
-    frames: Mapping[str, pd.DataFrame], labels: Mapping[str, str], log: ProblemLog
+    frames: Mapping[str, pd.DataFrame],
+    labels: Mapping[str, str],
+    log: ProblemLog,
+    batch_rows: Mapping[str, int] | None = None,
 ) -> None:
-    """Checks across rows and files: unique ids, known references, dates in order.
+    """Checks across rows and files: unique ids, known references, dates in order,
+    each email domain of one client.
 
     Files missing from ``frames`` (unreadable ones) are skipped, so one broken
     file does not bury the others' problems under false reference errors.
+    ``batch_rows`` (ingest) says how many leading rows of a file are the request's;
+    the rows after them are stored ones and are named as such.
     """
     for name, frame in frames.items():
         spec = FILES[name]
@@ -490,6 +545,8 @@ def check_bundle(
         parquet = label.endswith(".parquet")
         if spec.id_column is not None:
             _check_unique(frame, spec.id_column, label, log, parquet)
+        if name == "clients" and "domains" in frame.columns:
+            _check_domain_owners(frame, label, log, parquet, (batch_rows or {}).get(name))
         for column, target in spec.references:
             if target in frames and column in frame.columns:
                 known = frames[target][FILES[target].id_column or column]
@@ -548,13 +605,56 @@ def _check_unique(
     first = first[~first.index.duplicated(keep="first")]
     offset = 1 if parquet else 2
     where = "record" if parquet else "row"
+    what = "address" if column == "email" else "id"
     log.add_rows(
         label,
         repeated,
         column,
-        (f"duplicate id {v!r} (first at {where} {int(first[v]) + offset})" for v in ids[repeated]),
+        (
+            f"duplicate {what} {v!r} (first at {where} {int(first[v]) + offset})"
+            for v in ids[repeated]
+        ),
         parquet,
     )
+
+
+def _check_domain_owners(
+    clients: pd.DataFrame, label: str, log: ProblemLog, parquet: bool, batch: int | None
+) -> None:
+    """Mail is attributed to a client by its domain, so a domain listed for two clients
+    is refused on each of their rows, naming the other."""
+    cells = clients["domains"].reset_index(drop=True)
+    owners = clients["client_id"].reset_index(drop=True)
+    listed = cells.dropna().str.split(DOMAIN_SEPARATOR).explode()
+    if listed.empty:
+        return
+    by_domain = pd.DataFrame({"domain": listed.to_numpy(), "position": listed.index})
+    by_domain["client"] = owners.to_numpy()[by_domain["position"].to_numpy()]
+    claims = by_domain.drop_duplicates(["domain", "client"])
+    shared = claims[claims.duplicated("domain", keep=False)]
+    if shared.empty:
+        return
+    where = "record" if parquet else "row"
+    offset = 1 if parquet else 2
+    found: dict[int, str] = {}
+    for domain, group in shared.groupby("domain", sort=False):
+        for position, client in zip(group["position"], group["client"], strict=True):
+            other = group[group["client"] != client].iloc[0]
+            other_row = int(other["position"])
+            place = (
+                "stored"
+                if batch is not None and other_row >= batch
+                else f"{where} {other_row + offset}"
+            )
+            found.setdefault(
+                int(position),
+                f"domain {domain!r} is also listed for client {other['client']!r} ({place}); "
+                "a domain belongs to one client (list a shared provider's addresses in "
+                "contacts.csv instead)",
+            )
+    mask = np.zeros(len(cells), dtype=bool)
+    mask[list(found)] = True
+    log.add_rows(label, mask, "domains", [found[p] for p in sorted(found)], parquet)
 
 
 def _check_project_client(

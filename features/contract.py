@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Kind = Literal["id", "text", "email", "date", "timestamp", "number", "integer", "bool", "enum"]
+Kind = Literal[
+    "id", "text", "email", "date", "timestamp", "number", "integer", "bool", "enum", "domains"
+]
 
 
 @dataclass(frozen=True)
@@ -34,15 +36,22 @@ class Column:
 
 @dataclass(frozen=True)
 class FileSpec:
-    """One file of the bundle: its columns, its id column and when a row becomes known."""
+    """One file of the bundle: its columns, its id column and when a row becomes known.
+
+    ``known_at`` is None for reference data that is always known (contacts).
+    ``source`` says whether the file is a source of signals: a header-only
+    source leaves its features empty and is reported missing. Contacts are
+    reference data for attributing mail, not a source.
+    """
 
     name: str
     columns: tuple[Column, ...]
-    known_at: str
+    known_at: str | None
     id_column: str | None = None
     required: bool = True
     must_have_rows: bool = False
     references: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    source: bool = True
 
     @property
     def required_columns(self) -> tuple[str, ...]:
@@ -61,6 +70,8 @@ class FileSpec:
 ID_MAX_LENGTH = 200
 EMAIL_MAX_LENGTH = 320
 INTEGER_MAX = 2**31 - 1
+#: A client's email domains share one cell, separated by this.
+DOMAIN_SEPARATOR = ";"
 
 BILLING_MODELS = ("fixed_fee", "time_and_materials", "retainer")
 CHANNELS = ("email", "thread", "chat", "call", "meeting", "survey", "portal")
@@ -81,6 +92,8 @@ FILES: dict[str, FileSpec] = {
                 Column("client_since", "date"),
                 Column("industry", "text", optional=True, nullable=True),
                 Column("language", "text", optional=True, nullable=True),
+                # "acme.com;acme.de": each domain belongs to one client (mail attribution).
+                Column("domains", "domains", optional=True, nullable=True),
             ),
         ),
         FileSpec(
@@ -169,6 +182,21 @@ FILES: dict[str, FileSpec] = {
                 Column("text", "text", nullable=True),
                 Column("author", "text", optional=True, nullable=True),
                 Column("score", "number", optional=True, nullable=True, minimum=0, maximum=10),
+            ),
+        ),
+        FileSpec(
+            name="contacts",
+            # One address belongs to one client: the address is the key.
+            id_column="email",
+            known_at=None,
+            required=False,
+            source=False,
+            references=(("client_id", "clients"),),
+            columns=(
+                Column("client_id", "id"),
+                Column("email", "email"),
+                Column("name", "text", optional=True, nullable=True),
+                Column("role", "text", optional=True, nullable=True),
             ),
         ),
         FileSpec(

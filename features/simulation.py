@@ -701,6 +701,11 @@ def simulate(
                     _INDUSTRIES[rng.integers(0, len(_INDUSTRIES), n)], dtype=STRING
                 ),
                 "language": pd.Series(lang, dtype=STRING),
+                # One made-up mail domain per client (RFC 2606's reserved .example).
+                "domains": pd.Series(
+                    pc.binary_join_element_wise(pc.utf8_lower(cid), ".example", ""),
+                    dtype=STRING,
+                ),
             }
         ),
         "projects": pd.DataFrame(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from features.bundle import Bundle
+from features.contract import FILES
 
 #: The dated events of a bundle (work, report, invoice, payment, dispute,
 #: message, churn). Planned dates such as a project's end_date are not events.
@@ -69,7 +70,9 @@ class BundleSummary:
         ]
         for name, count in self.rows.items():
             source = self.files.get(name) or "absent"
-            state = "" if count else "  (no rows: this source is missing)"
+            state = ""
+            if not count:
+                state = "  (no rows: this source is missing)" if FILES[name].source else ""
             out.append(f"  {name:<13} {count:>10,} rows  {source}{state}")
         return out
 

@@ -94,7 +94,7 @@ def ingest(engine: Engine, file: str, rows: list[dict[str, Any]]) -> IngestRepor
             stored = read_table(connection, file)
             others = stored[~stored[KEYS[file][0]].isin(batch[KEYS[file][0]])]
             frames[file] = pd.concat([batch, others], ignore_index=True)
-        check_bundle(frames, labels, log)
+        check_bundle(frames, labels, log, batch_rows={file: len(batch)})
         found = [
             RowProblem(None if p.row is None else p.row - 1, p.column, p.message)
             for p in log.problems

@@ -55,6 +55,7 @@ _TYPES: dict[str, TypeEngine[Any]] = {
     "integer": Integer(),
     "bool": Boolean(),
     "enum": String(40),
+    "domains": Text(),
 }
 
 #: Progress reports have no id in the contract: a project reports once per day,

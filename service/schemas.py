@@ -188,7 +188,14 @@ class FeedbackIn(BaseModel):
 class IngestIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     file: Literal[
-        "clients", "projects", "progress", "time_entries", "invoices", "messages", "churn"
+        "clients",
+        "projects",
+        "progress",
+        "time_entries",
+        "invoices",
+        "messages",
+        "contacts",
+        "churn",
     ]
     rows: list[dict[str, Any]] = Field(min_length=1, max_length=10_000)
 

@@ -116,6 +116,32 @@ def test_windows_line_endings_and_byte_order_mark(tmp_path: Path) -> None:
     assert bundle.messages["text"].iloc[0] == 'We said "thanks", and\r\nmeant it, truly.'
 
 
+def test_domains_and_contacts_load_normalised(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = dict(VALID)
+    files["clients.csv"] = (
+        "client_id,name,account_lead,client_since,domains\n"
+        "007,Acme,lead@firm.example,2024-01-15, Acme.com ;acme.de;acme.com\n"
+        "C-2,Müller,lead@firm.example,2023-06-01,\n"
+        "C-3,Quiet,lead2@firm.example,2024-03-01,quiet.io\n"
+    )
+    files["contacts.csv"] = "client_id,email,name,role\nC-2,Jan.Mueller@GMX.de,Jan,CFO\n"
+    bundle = load_bundle(write(tmp_path / "bundle", files))
+    assert list(bundle.clients["domains"].fillna("")) == ["acme.com;acme.de", "", "quiet.io"]
+    assert bundle.contacts.to_dict("records") == [
+        {"client_id": "C-2", "email": "jan.mueller@gmx.de", "name": "Jan", "role": "CFO"}
+    ]
+    # Contacts are reference data for mail import, not a source of signals.
+    assert "contacts" not in bundle.sources
+
+
+def test_a_bundle_without_contacts_or_domains_loads(valid: Path) -> None:
+    bundle = load_bundle(valid)
+    assert bundle.contacts.empty
+    assert list(bundle.contacts.columns) == ["client_id", "email", "name", "role"]
+    assert bundle.clients["domains"].isna().all()
+    assert "domains" in bundle.absent_columns["clients"]
+
+
 def test_header_only_sources_and_absent_churn(valid: Path) -> None:
     (valid / "churn.csv").unlink()
     for name in ("progress", "time_entries", "messages"):
@@ -199,6 +225,15 @@ def semicolons(file: str) -> Edit:
         files[file] = text.replace(",", ";")
 
     return edit
+
+
+def one_domain_two_clients(files: dict[str, str | bytes]) -> None:
+    files["clients.csv"] = (
+        "client_id,name,account_lead,client_since,domains\n"
+        "007,Acme,lead@firm.example,2024-01-15,acme.com;acme.de\n"
+        "C-2,Müller,lead@firm.example,2023-06-01,mueller.de\n"
+        "C-3,Quiet,lead2@firm.example,2024-03-01,quiet.io; ACME.de\n"
+    )
 
 
 # (id, edit, file, row, column, words the message must contain)
@@ -442,6 +477,68 @@ DEFECTS: list[tuple[str, Edit, str, int | None, str | None, str]] = [
         3,
         "line_items",
         "2147483648 is out of range: expected at most 2147483647",
+    ),
+    # Mail import attributes a message by address, then domain: each belongs to one client.
+    (
+        "domain-of-two-clients",
+        one_domain_two_clients,
+        "clients.csv",
+        4,
+        "domains",
+        "domain 'acme.de' is also listed for client '007' (row 2)",
+    ),
+    (
+        "domain-of-two-clients-both-rows",
+        one_domain_two_clients,
+        "clients.csv",
+        2,
+        "domains",
+        "domain 'acme.de' is also listed for client 'C-3' (row 4)",
+    ),
+    (
+        "not-a-domain",
+        lambda f: f.update(
+            {
+                "clients.csv": "client_id,name,account_lead,client_since,domains\n"
+                "007,Acme,lead@firm.example,2024-01-15,@acme.com\n"
+                "C-2,Müller,lead@firm.example,2023-06-01,\n"
+                "C-3,Quiet,lead2@firm.example,2024-03-01,\n"
+            }
+        ),
+        "clients.csv",
+        2,
+        "domains",
+        "is not a list of email domains",
+    ),
+    (
+        "contact-of-two-clients",
+        lambda f: f.update(
+            {
+                "contacts.csv": "client_id,email,name,role\n"
+                "007,kim@gmail.com,Kim,CFO\n"
+                "C-2,Kim@GMail.com,Kim,\n"
+            }
+        ),
+        "contacts.csv",
+        3,
+        "email",
+        "duplicate address 'kim@gmail.com' (first at row 2)",
+    ),
+    (
+        "contact-of-unknown-client",
+        lambda f: f.update({"contacts.csv": "client_id,email\nC-9,jo@acme.com\n"}),
+        "contacts.csv",
+        2,
+        "client_id",
+        "'C-9' matches no client_id in clients.csv",
+    ),
+    (
+        "contact-not-an-address",
+        lambda f: f.update({"contacts.csv": "client_id,email\n007,Jo Smith\n"}),
+        "contacts.csv",
+        2,
+        "email",
+        "not an email",
     ),
 ]
 

@@ -13,6 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, func, select
 
 from features.build import build_features
+from features.bundle import STRING
 from features.simulation import Simulation
 from risk.db import DatabaseNotReadyError, head_revision, make_engine, require_current
 from risk.store import load, read_bundle
@@ -36,7 +37,7 @@ def test_the_migrations_build_exactly_the_schema_the_code_describes(database: En
 def test_a_database_without_migrations_says_what_to_run(tmp_path: Path) -> None:
     with pytest.raises(DatabaseNotReadyError, match="risk db upgrade"):
         require_current(make_engine(f"sqlite:///{tmp_path / 'empty.db'}"))
-    assert head_revision() == "0002"
+    assert head_revision() == "0003"
 
 
 def test_a_loaded_bundle_reads_back_with_the_same_features(
@@ -54,6 +55,29 @@ def test_a_loaded_bundle_reads_back_with_the_same_features(
     pd.testing.assert_frame_equal(
         build_features(again, as_of).sort_index(), build_features(bundle, as_of).sort_index()
     )
+
+
+def test_contacts_and_domains_are_stored_and_read_back(
+    database: Engine, small_simulation: Simulation
+) -> None:
+    bundle = small_simulation.bundle
+    first, second = bundle.clients["client_id"].iloc[:2]
+    contacts = pd.DataFrame(
+        {
+            "client_id": pd.Series([first, second], dtype=STRING),
+            "email": pd.Series(["kim@gmail.com", "jo@consult.example"], dtype=STRING),
+            "name": pd.Series(["Kim", None], dtype=STRING),
+            "role": pd.Series(["CFO", None], dtype=STRING),
+        }
+    )
+    report = load(database, replace(bundle, contacts=contacts), "cli:test")
+    assert report.added["contacts"] == 2
+    again = read_bundle(database)
+    pd.testing.assert_frame_equal(
+        again.contacts.sort_values("email", ignore_index=True),
+        contacts.sort_values("email", ignore_index=True),
+    )
+    pd.testing.assert_series_equal(again.clients["domains"], bundle.clients["domains"])
 
 
 def test_loading_a_newer_export_adds_and_changes_only_what_differs(

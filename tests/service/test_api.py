@@ -614,6 +614,42 @@ def test_ingest_request_shape_is_checked(
     problem(api.post("/ingest", headers=key(api_firm, "admin"), json=body), 422, loc)
 
 
+def test_ingest_takes_contacts_and_keeps_each_domain_and_address_with_one_client(
+    api: TestClient,
+    api_firm: ScoredFirm,
+    api_settings: Settings,
+    targets: dict[tuple[str, str], str],
+) -> None:
+    own, other = targets["pm", "own"], targets["pm", "other"]
+    admin = key(api_firm, "admin")
+    contact = {"client_id": own, "email": "Kim.CFO@gmail.com", "name": "Kim", "role": "CFO"}
+    added = api.post("/ingest", headers=admin, json={"file": "contacts", "rows": [contact]})
+    assert added.json() == {"file": "contacts", "added": 1, "changed": 0, "unchanged": 0}
+    again = api.post("/ingest", headers=admin, json={"file": "contacts", "rows": [contact]})
+    assert again.json() == {"file": "contacts", "added": 0, "changed": 0, "unchanged": 1}
+    unknown = dict(contact, email="x@y.example", client_id="C-NO-SUCH-CLIENT")
+    problem(
+        api.post("/ingest", headers=admin, json={"file": "contacts", "rows": [unknown]}),
+        422,
+        ["body", "rows", 0, "client_id"],
+    )
+    # A domain another client already has is refused on the row that claims it.
+    clients = api_firm.bundle.clients.set_index("client_id")
+    taken = str(clients.loc[other, "domains"]).split(";")[0]
+    row = {
+        "client_id": own,
+        "name": str(clients.loc[own, "name"]),
+        "account_lead": str(clients.loc[own, "account_lead"]),
+        "client_since": f"{clients.loc[own, 'client_since']:%Y-%m-%d}",
+        "domains": f"new-{own.lower()}.example;{taken}",
+    }
+    before = count(api_settings, "clients")
+    response = api.post("/ingest", headers=admin, json={"file": "clients", "rows": [row]})
+    found = problem(response, 422, ["body", "rows", 0, "domains"])
+    assert f"client {other!r} (stored)" in found["msg"]
+    assert count(api_settings, "clients") == before
+
+
 def test_ingest_refuses_more_than_ten_thousand_rows(
     api: TestClient,
     api_firm: ScoredFirm,

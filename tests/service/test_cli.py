@@ -28,6 +28,7 @@ def test_simulate_then_validate(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == [
         "churn.csv",
         "clients.csv",
+        "contacts.csv",
         "invoices.csv",
         "messages.csv",
         "progress.csv",
