@@ -103,7 +103,7 @@ _STRONG_DOUBT = {
         r"\bconfus\w*",
         r"\bwhy\b",
         r"\bhow come\b",
-        r"\bwhat (?:exactly )?(?:is|are|were|was|did)\b.*\bfor\b",
+        r"\bwhat (?:exactly )?(?:is|are|were|was|did)\b.{0,200}\bfor\b",
         r"\bwere for\b",
         r"\bcame from\b",
         r"\bhigher than\b",
@@ -209,7 +209,7 @@ _STRONG_DOUBT = {
         r"nicht (?:nachvollziehbar|abgesprochen|freigegeben|beauftragt)",
         r"\bdoppelt\b",
         r"\bnie (?:\w+ )?(?:bestellt|beauftragt|vereinbart|angefordert)\b",
-        r"\b(?:erscheint|erscheinen|wirkt|wirken|scheint|scheinen) (?:uns |mir )?(?:\w+ )*?"
+        r"\b(?:erscheint|erscheinen|wirkt|wirken|scheint|scheinen) (?:uns |mir )?(?:\w+ ){0,6}?"
         r"(?:sehr |zu |recht )?hoch\b",
         r"\bbitte (?:\w+ )?pr[uü]fen\b",
     ),
@@ -242,7 +242,7 @@ _ROUTINE = {
         r"\ball clear\b",
         r"\bmakes sense now\b",
         r"\bthanks for (?:walking|explaining|the explanation|clarifying)\b",
-        r"\b(?:received|recieved|got)\b.*\bthank",
+        r"\b(?:received|recieved|got)\b.{0,200}\bthank",
         r"\bplan(?:ning)?\b",
     ),
     "de": _any(
@@ -257,7 +257,7 @@ _ROUTINE = {
         r"angebot f[uü]r",
         r"zahlung (?:ist )?(?:raus|veranlasst|angewiesen)",
         r"sch[aä]tz\w*",
-        r"\bw[uü]rde\b.*\bkosten\b",
+        r"\bw[uü]rde\b.{0,200}\bkosten\b",
         r"\bwas w[uü]rde\b",
         r"k[uü]nftig",
         r"zuk[uü]nftig",
@@ -271,7 +271,7 @@ _ROUTINE = {
         r"alles klar",
         r"danke f[uü]r (?:die|ihre|deine) erkl[aä]rung",
         r"\bplan(?:en|ung)\b",
-        r"(?:angekommen|erhalten)\b.*\bdank",
+        r"(?:angekommen|erhalten)\b.{0,200}\bdank",
     ),
 }
 

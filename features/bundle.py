@@ -29,10 +29,11 @@ from features.contract import (
     EMAIL_MAX_LENGTH,
     FILES,
     ID_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
     Column,
     FileSpec,
 )
-from features.validation import BundleError, Problem, ProblemLog
+from features.validation import BundleError, Problem, ProblemLog, shown
 
 STRING = pd.StringDtype("pyarrow", na_value=np.nan)
 
@@ -402,7 +403,7 @@ def _parse_bool(raw: pd.Series, text: pd.Series, column: Column) -> tuple[pd.Ser
 
 
 def _parse_text(raw: pd.Series, text: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
-    return text, pd.Series(False, index=text.index)
+    return text, (text.str.len() > TEXT_MAX_LENGTH).fillna(False).astype(bool)
 
 
 def _parse_domains(raw: pd.Series, text: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
@@ -453,7 +454,7 @@ _PARSERS = {
 
 
 def _explain(value: str, column: Column) -> str:
-    shown = repr(value if len(value) <= 40 else value[:37] + "...")
+    quoted = shown(value)
     german = f"; {_GERMAN_EXPORT}"
     if column.kind == "date":
         hint = (
@@ -461,10 +462,10 @@ def _explain(value: str, column: Column) -> str:
             if _GERMAN_DATE.match(value.strip())
             else ""
         )
-        return f"{shown} is not a date (expected YYYY-MM-DD){hint}"
+        return f"{quoted} is not a date (expected YYYY-MM-DD){hint}"
     if column.kind == "timestamp":
         hint = f"{german} (DD.MM.YYYY)" if _GERMAN_DATE.match(value.strip()) else ""
-        return f"{shown} is not a timestamp (expected ISO 8601, e.g. 2026-03-01T14:05:00Z){hint}"
+        return f"{quoted} is not a timestamp (expected ISO 8601, e.g. 2026-03-01T14:05:00Z){hint}"
     if column.kind in ("number", "integer"):
         expected = "a whole number" if column.kind == "integer" else "a number such as 1234.50"
         hint = (
@@ -472,26 +473,31 @@ def _explain(value: str, column: Column) -> str:
             if _DECIMAL_COMMA.match(value.strip())
             else ""
         )
-        return f"{shown} is not {expected}{hint}"
+        return f"{quoted} is not {expected}{hint}"
     if column.kind == "bool":
         hint = f"{german}: write true or false" if value.strip().lower() in _GERMAN_BOOL else ""
-        return f"{shown} is not a boolean (expected true or false){hint}"
+        return f"{quoted} is not a boolean (expected true or false){hint}"
     if column.kind == "enum":
-        return f"{shown} is not one of {', '.join(column.allowed)}"
+        return f"{quoted} is not one of {', '.join(column.allowed)}"
     if column.kind == "id":
-        return f"{shown} is {len(value)} characters long; ids are at most {ID_MAX_LENGTH}"
+        return f"{quoted} is {len(value)} characters long; ids are at most {ID_MAX_LENGTH}"
     if column.kind == "email" and len(value.strip()) > EMAIL_MAX_LENGTH:
-        return f"{shown} is {len(value.strip())} characters long; addresses are at most " + str(
+        return f"{quoted} is {len(value.strip())} characters long; addresses are at most " + str(
             EMAIL_MAX_LENGTH
         )
     if column.kind == "email":
-        return f"{shown} is not an email address"
+        return f"{quoted} is not an email address"
+    if column.kind == "text":
+        return (
+            f"{quoted} is {len(value):,} characters long; a text is at most "
+            f"{TEXT_MAX_LENGTH:,} (cut quoted history or attachments)"
+        )
     if column.kind == "domains":
         return (
-            f"{shown} is not a list of email domains such as acme.com;acme.de "
+            f"{quoted} is not a list of email domains such as acme.com;acme.de "
             f"(separated by '{DOMAIN_SEPARATOR}', without '@')"
         )
-    return f"{shown} is not valid"
+    return f"{quoted} is not valid"
 
 
 def _check_range(
@@ -556,7 +562,7 @@ def check_bundle(
                     unknown,
                     column,
                     (
-                        f"{v!r} matches no {FILES[target].id_column} in {labels[target]}"
+                        f"{shown(v)} matches no {FILES[target].id_column} in {labels[target]}"
                         for v in frame.loc[unknown, column]
                     ),
                     parquet,
@@ -611,7 +617,7 @@ def _check_unique(
         repeated,
         column,
         (
-            f"duplicate {what} {v!r} (first at {where} {int(first[v]) + offset})"
+            f"duplicate {what} {shown(v)} (first at {where} {int(first[v]) + offset})"
             for v in ids[repeated]
         ),
         parquet,
@@ -646,9 +652,10 @@ def _check_domain_owners(
                 if batch is not None and other_row >= batch
                 else f"{where} {other_row + offset}"
             )
+            owner = shown(other["client"])
             found.setdefault(
                 int(position),
-                f"domain {domain!r} is also listed for client {other['client']!r} ({place}); "
+                f"domain {shown(domain)} is also listed for client {owner} ({place}); "
                 "a domain belongs to one client (list a shared provider's addresses in "
                 "contacts.csv instead)",
             )
@@ -671,7 +678,7 @@ def _check_project_client(
         wrong,
         "project_id",
         (
-            f"project {p!r} belongs to client {o!r}, not {c!r}"
+            f"project {shown(p)} belongs to client {shown(o)}, not {shown(c)}"
             for p, o, c in zip(
                 frame.loc[wrong, "project_id"],
                 owner[wrong],

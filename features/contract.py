@@ -70,6 +70,9 @@ class FileSpec:
 ID_MAX_LENGTH = 200
 EMAIL_MAX_LENGTH = 320
 INTEGER_MAX = 2**31 - 1
+#: Longest text cell (a message, a name, a milestone) the service stores, in
+#: characters: about 40 pages. Longer is refused with the row and column.
+TEXT_MAX_LENGTH = 100_000
 #: A client's email domains share one cell, separated by this.
 DOMAIN_SEPARATOR = ";"
 

@@ -30,7 +30,11 @@ from features.windows import codes_of
 
 #: The scorer's version is in the name: when scoring changes, bump it, so that
 #: old cached scores are never mixed with new ones.
-SCORER_VERSION = 5
+SCORER_VERSION = 6
+#: Characters of a message that are read. What a sender writes comes first; a
+#: longer text is quoted history, a pasted log or an attachment's text, and
+#: reading it all would let one message hold the scorer for as long as it likes.
+SCORED_LENGTH = 20_000
 CACHE_FILE = f"message_scores-v{SCORER_VERSION}.parquet"
 #: What is kept per message, besides its id and text hash.
 SCORES = ("language", "polarity", "billing_question", "relationship_doubt")
@@ -106,8 +110,9 @@ def score_texts(messages: pd.DataFrame, given: pd.Series) -> pd.DataFrame:
     """``language``, ``polarity``, ``billing_question`` and ``relationship_doubt`` of each
     message, without the cache: the one way a message is read, for the features and for
     what the API shows. Questions and doubts are read only in texts the client sent
-    (false otherwise), which halves a first run: the firm's own mail is half of all."""
-    texts = [t if isinstance(t, str) else None for t in messages["text"].tolist()]
+    (false otherwise), which halves a first run: the firm's own mail is half of all.
+    Only a text's first ``SCORED_LENGTH`` characters are read."""
+    texts = [t[:SCORED_LENGTH] if isinstance(t, str) else None for t in messages["text"].tolist()]
     languages = [
         g if isinstance(g, str) else (detect_language(t) if t else "en")
         for g, t in zip(given.tolist(), texts, strict=True)

@@ -119,7 +119,7 @@ _CHANGE_PATTERNS: dict[str, tuple[str, ...]] = {
         r"~stellenabbau",
         r"\bentlassungen\b",
         r"neue(?:r|n)? (?:gesch[aä]ftsf[uü]hr\w*|gesch[aä]ftsleitung|vorstand|eigent[uü]mer|"
-        r"leitung|chef\w*|mutterkonzern|management|\w*-?leiter\w*)\b",
+        r"leitung|chef\w*|mutterkonzern|management|\w{0,40}-?leiter\w{0,40}+)\b",
         r"(?:unternehmen|firma|haus) (?:\w+ ){0,5}verlasse\b",
         r"verlasse (?:\w+ ){0,2}(?:unternehmen|firma|haus)",
         r"(?:unternehmen|firma|haus) verlassen\b",
@@ -228,7 +228,7 @@ _DOUBT_PATTERNS: dict[str, tuple[str, ...]] = {
     ),
     "de": (
         # money
-        r"~budget\w*\b[^.?!]{0,60}\b(?:gek[uü]rzt|gestrichen|zusammengestrichen|eingefroren|"
+        r"~budget\w{0,40}+\b[^.?!]{0,60}\b(?:gek[uü]rzt|gestrichen|zusammengestrichen|eingefroren|"
         r"reduziert|halbiert|auf dem pr[uü]fstand)",
         r"~budget(?:k[uü]rzung|stopp|druck|sperre|freeze)\w*",
         r"\bk[uü]rz\w* (?:\w+ ){0,3}(?:budget|ausgaben|kosten|mittel)\w*",
@@ -266,7 +266,7 @@ _DOUBT_PATTERNS: dict[str, tuple[str, ...]] = {
         r"\binhouse\b",
         r"\bin-house\b",
         r"\bintern (?:\w+ ){0,2}(?:[uü]bernehmen|umsetzen|abbilden|erledigen|machen|l[oö]sen)",
-        r"eigene[snm]? [\w-]*(?:team|leute|mitarbeiter)\w* (?:\w+ ){0,3}"
+        r"eigene[snm]? [\w-]{0,40}(?:team|leute|mitarbeiter)\w{0,40}+ (?:\w+ ){0,3}"
         r"(?:[uü]bernehm|mach|k[uü]mmer|auf\b)\w*",
         r"selbst (?:\w+ ){0,2}(?:[uü]bernehmen|umsetzen|machen)",
         r"\b(?:machen|[uü]bernehmen|erledigen) wir (?:\w+ )?selbst\b",
@@ -279,26 +279,28 @@ _DOUBT_PATTERNS: dict[str, tuple[str, ...]] = {
         r"\bden stecker\b",
         r"\bvorerst (?:\w+ ){0,3}(?:stopp|einstell|anhalt|aussetz|ruhen)\w*",
         r"\b(?:auszusetzen|einzustellen|zu stoppen|abzubrechen)\b",
-        "~" + _ARBEIT + r"\w*[^.?!]{0,40}\b(?:stoppen|gestoppt|einstellen|eingestellt|anhalten|"
+        "~"
+        + _ARBEIT
+        + r"\w{0,40}+[^.?!]{0,40}\b(?:stoppen|gestoppt|einstellen|eingestellt|anhalten|"
         r"aussetzen|ausgesetzt|ruhen lassen|beenden|absagen)\b",
         r"\b(?:stoppen|einstellen|beenden|aussetzen) (?:\w+ ){0,2}" + _ARBEIT + r"\w*",
         r"\b(?:restlichen|verbleibenden) (?:\w+ ){0,3}(?:absagen|stornieren|streichen)",
         r"zur[uü]ck(?:fahren|gefahren|schrauben)",
         r"herunterfahren",
         r"auf (?:ein )?minimum",
-        r"~(?:stunden|kontingent|umfang|auftrag|budget|retainer|betreuung|leistungen)\w* "
+        r"~(?:stunden|kontingent|umfang|auftrag|budget|retainer|betreuung|leistungen)\w{0,40}+ "
         r"(?:\w+ ){0,4}(?:reduzieren|halbieren|verringern|k[uü]rzen)",
         r"beschr[aä]nken (?:\w+ ){0,2}(?:den |unseren )?(?:auftrag|umfang|vertrag)",
         r"nicht (?:mehr |weiter |zu )?verl[aä]nger\w*",
         r"nicht (?:weiter )?fortsetzen",
         r"nicht (?:\w+ ){0,2}beauftragen",
-        r"~(?:vertrag|vertr[aä]ge|retainer|zusammenarbeit|mandat|auftrag)\w* "
+        r"~(?:vertrag|vertr[aä]ge|retainer|zusammenarbeit|mandat|auftrag)\w{0,40}+ "
         r"(?:\w+ ){0,3}(?:k[uü]ndigen|gek[uü]ndigt)\b",
         r"\bk[uü]ndigen (?:wir )?(?:den|unseren|die|das) \w*(?:vertrag|zusammenarbeit|mandat|"
         r"auftrag|retainer)",
         r"\bk[uü]ndigung (?:des|unseres|der|zum)\b",
         r"~k[uü]ndigungsfrist",
-        r"~(?:vertrag|mandat|auftrag|retainer)\w* endet",
+        r"~(?:vertrag|mandat|auftrag|retainer)\w{0,40}+ endet",
         r"zusammenarbeit[^.?!]{0,50}(?:beenden|[uü]berdenken|auslaufen)",
         r"\bauslaufen lassen\b",
         r"\bgetrennte wege\b",
@@ -306,7 +308,7 @@ _DOUBT_PATTERNS: dict[str, tuple[str, ...]] = {
         r"letzte[ns]? (?:projekt|auftrag|phase) (?:mit|zusammen)",
         # doubting the value
         r"~(?:zusammenarbeit|engagement|vertrag|retainer|partnerschaft|budget|ausgaben|"
-        r"strategie|auftrag)\w*[^.?!]{0,50}(?:[uü]berdenken|neu (?:zu )?bewerten)",
+        r"strategie|auftrag)\w{0,40}+[^.?!]{0,50}(?:[uü]berdenken|neu (?:zu )?bewerten)",
         r"\bob (?:\w+ ){0,5}(?:weitergeht|weitermachen|fortf[uü]hren|fortsetzen|fortgesetzt|"
         r"weitergef[uü]hrt|weiterf[uü]hren|"
         r"verl[aä]ngern|sinn (?:ergibt|macht|hat)|lohnt|rechnet)",

@@ -463,7 +463,9 @@ _FORMULAIC = re.compile(
     re.IGNORECASE,
 )
 # Addresses carry no mood, but their words can ("@united", "happy@client.com").
-_ADDRESSES = re.compile(r"\S+@\S+|@\w+|https?://\S+|www\.\S+")
+# An address is tried only where a run of non-space starts: tried at every
+# character, a long run without "@" cost time in the square of its length.
+_ADDRESSES = re.compile(r"(?<!\S)\S+@\S+|@\w+|https?://\S+|www\.\S+")
 
 
 def detect_language(text: str) -> str:
@@ -554,10 +556,16 @@ class SentimentScorer:
 
     def _score_german(self, text: str) -> float:
         tokens = _WORD.findall(text.lower())
+        breaks = [token in ".,;:!?" or token in _DE_BUT for token in tokens]
+        # Where each token's clause ends, in one pass from the back: searching forward
+        # from every word cost time in the square of a long clause's length.
+        clause_ends = [len(tokens)] * len(tokens)
+        for i in range(len(tokens) - 2, -1, -1):
+            clause_ends[i] = i + 1 if breaks[i + 1] else clause_ends[i + 1]
         valences: list[float] = []
         clause_start = 0
         for i, token in enumerate(tokens):
-            if token in ".,;:!?" or token in _DE_BUT:
+            if breaks[i]:
                 clause_start = i + 1
                 valences.append(0.0)
                 continue
@@ -569,14 +577,7 @@ class SentimentScorer:
                 if i - back >= clause_start:
                     boost = _DE_BOOST.get(tokens[i - back], 0.0)
                     value += boost * math.copysign(1.0, value)
-            clause_end = next(
-                (
-                    j
-                    for j in range(i + 1, len(tokens))
-                    if tokens[j] in ".,;:!?" or tokens[j] in _DE_BUT
-                ),
-                len(tokens),
-            )
+            clause_end = clause_ends[i]
             window = tokens[max(clause_start, i - 3) : i] + tokens[i + 1 : min(clause_end, i + 4)]
             if any(w in _DE_NEGATIONS for w in window):
                 value *= -0.74  # VADER's negation scalar

@@ -15,6 +15,15 @@ import pandas as pd
 
 #: How many problems a bundle error lists; the rest are counted.
 MAX_PROBLEMS = 200
+#: How much of a bad value a problem quotes: enough to find it, never a whole
+#: megabyte sent back.
+SHOWN_LENGTH = 40
+
+
+def shown(value: object) -> str:
+    """``value`` quoted for a message, cut to its first characters."""
+    text = str(value)
+    return repr(text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 3] + "...")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from features.bundle import check_bundle, parse_frame
 from features.contract import FILES
-from features.validation import ProblemLog
+from features.validation import SHOWN_LENGTH, ProblemLog, shown
 from risk.store import read_table, upsert
 from risk.tables import KEYS
 
@@ -52,7 +52,7 @@ class IngestReport:
 def ingest(engine: Engine, file: str, rows: list[dict[str, Any]]) -> IngestReport:
     """Validate ``rows`` of contract ``file`` and upsert them; ``IngestError`` lists problems."""
     if file not in FILES:
-        raise IngestError([RowProblem(None, "file", f"{file!r} is not a contract file")])
+        raise IngestError([RowProblem(None, "file", f"{shown(file)} is not a contract file")])
     if not rows:
         raise IngestError([RowProblem(None, "rows", "no rows to ingest")])
     if len(rows) > MAX_ROWS:
@@ -64,7 +64,9 @@ def ingest(engine: Engine, file: str, rows: list[dict[str, Any]]) -> IngestRepor
     problems: list[RowProblem] = []
     for index, row in enumerate(rows):
         for name in sorted(set(row) - known):
-            problems.append(RowProblem(index, name, f"{name!r} is not a column of {file}"))
+            # The field is named in the problem's location too: cut it there as well.
+            field = name[:SHOWN_LENGTH]
+            problems.append(RowProblem(index, field, f"{shown(name)} is not a column of {file}"))
         for column in spec.columns:
             if not column.optional and column.name not in row:
                 problems.append(RowProblem(index, column.name, "is required"))

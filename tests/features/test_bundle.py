@@ -478,6 +478,23 @@ DEFECTS: list[tuple[str, Edit, str, int | None, str | None, str]] = [
         "line_items",
         "2147483648 is out of range: expected at most 2147483647",
     ),
+    (
+        "text-too-long",
+        replace("messages.csv", "Wofür bezahlen wir?", "x" * 100_001),
+        "messages.csv",
+        3,
+        "text",
+        "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' is 100,001 characters long; "
+        "a text is at most 100,000",
+    ),
+    (
+        "unknown-client-id-quoted-short",
+        replace("projects.csv", "P-3,C-3", "P-3," + "Z" * 150),
+        "projects.csv",
+        4,
+        "client_id",
+        "'ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ...' matches no client_id",
+    ),
     # Mail import attributes a message by address, then domain: each belongs to one client.
     (
         "domain-of-two-clients",
