@@ -73,6 +73,9 @@ class RunSummary:
     #: The latest run's date when this one is earlier (a back-dated run): its scores
     #: are kept for history, but today's flags and alerts are not rewound.
     later_run_on: date | None = None
+    #: A run of the same date that finished while this one computed: this one then
+    #: stored nothing (two runs of one date at once store one), and this is that run.
+    same_date_run: int | None = None
 
 
 def champions(settings: Settings) -> tuple[dict[str, Model], dict[str, str]]:
@@ -114,7 +117,13 @@ def score(
 
     Runs are serialised (on PostgreSQL by a transaction-scoped advisory lock; SQLite
     has one writer anyway). A run dated before the latest one stores its scores
-    but leaves flags and alerts alone: the flags say how things stand now."""
+    but leaves flags and alerts alone: the flags say how things stand now.
+
+    A date may be scored again (new data, a scheduled run after an ingest): the new
+    run's trends compare with the latest run of an *earlier* date, as the first run of
+    the date did, so the week's ``rising`` and ``new`` survive. Two runs of one date
+    at once store one: the second to get the lock finds the first finished after it
+    began and stores nothing (``same_date_run``)."""
     bundle = read_bundle(engine)
     as_of = as_of or last_event_date(bundle)
     if models is None:
@@ -132,12 +141,48 @@ def score(
         risk: _assess(model, features, clients, settings, _flagged(engine, risk, features.index))
         for risk, model in models.items()
     }
+    try:
+        return _store_run(
+            engine, settings, started_by, as_of, started, models, notes, assessed, features, clients
+        )
+    except _AlreadyScoredError as twin:
+        return RunSummary(
+            run_id=twin.run_id,
+            as_of=as_of,
+            clients=len(features),
+            models={risk: model.label for risk, model in models.items()},
+            notes=notes,
+            started_by=started_by,
+            same_date_run=twin.run_id,
+        )
+
+
+class _AlreadyScoredError(Exception):
+    """A run of the same date finished while this one computed: store nothing."""
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+        super().__init__(run_id)
+
+
+def _store_run(
+    engine: Engine,
+    settings: Settings,
+    started_by: str,
+    as_of: date,
+    started: datetime,
+    models: dict[str, Model],
+    notes: dict[str, str],
+    assessed: dict[str, pd.DataFrame],
+    features: pd.DataFrame,
+    clients: pd.DataFrame,
+) -> RunSummary:
+    """Store the run, its scores and signals, and move the flags: one transaction."""
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _RUN_LOCK})
-        latest = connection.execute(
-            select(func.max(score_runs.c.as_of)).where(score_runs.c.finished_at.is_not(None))
-        ).scalar_one_or_none()
+        # The insert comes first: on SQLite it takes the write lock, so what is read
+        # next cannot change before this run commits.
         key = connection.execute(
             insert(score_runs).values(
                 as_of=as_of,
@@ -150,6 +195,21 @@ def score(
         ).inserted_primary_key
         assert key is not None  # an autoincrement key always comes back
         run_id = int(key[0])
+        twin = connection.execute(
+            select(score_runs.c.run_id)
+            .where(
+                score_runs.c.as_of == as_of,
+                score_runs.c.finished_at > started,
+                score_runs.c.run_id != run_id,
+            )
+            .order_by(score_runs.c.run_id.desc())
+            .limit(1)
+        ).scalar()
+        if twin is not None:
+            raise _AlreadyScoredError(int(twin))  # rolls the insert back
+        latest = connection.execute(
+            select(func.max(score_runs.c.as_of)).where(score_runs.c.finished_at.is_not(None))
+        ).scalar_one_or_none()
         summary = RunSummary(
             run_id=run_id,
             as_of=as_of,
@@ -332,12 +392,13 @@ def _store_signals(connection: Connection, run_id: int, features: pd.DataFrame) 
     insert_rows(connection, signals, rows)
 
 
-def _previous_probabilities(connection: Connection, run_id: int, risk: str) -> dict[str, float]:
-    """Each client's probability in the run before this one."""
+def _previous_probabilities(connection: Connection, as_of: date, risk: str) -> dict[str, float]:
+    """Each client's probability in the latest finished run of an earlier date: never
+    another run of the same date, which would make every trend ``steady``."""
     previous = connection.execute(
         select(score_runs.c.run_id)
-        .where(score_runs.c.run_id < run_id)
-        .order_by(score_runs.c.run_id.desc())
+        .where(score_runs.c.as_of < as_of, score_runs.c.finished_at.is_not(None))
+        .order_by(score_runs.c.as_of.desc(), score_runs.c.run_id.desc())
         .limit(1)
     ).scalar()
     if previous is None:
@@ -362,7 +423,7 @@ def _update_flags(
 ) -> None:
     """Open, update or clear each client's flag for ``risk``; queue alerts on rises."""
     now = datetime.now(UTC)
-    previous = _previous_probabilities(connection, run_id, risk)
+    previous = _previous_probabilities(connection, as_of, risk)
     open_flags = {
         row.client_id: row
         for row in connection.execute(
@@ -392,7 +453,8 @@ def _update_flags(
                 event(flag.flag_id, "cleared", previous_level=flag.level)
                 summary.cleared += 1
             continue
-        opened = flag is None
+        # A flag an earlier run of this same date opened is still this date's news.
+        opened = flag is None or flag.opened_on == as_of
         flag_id = uuid.uuid4().hex if flag is None else str(flag.flag_id)
         state = {
             "level": level,

@@ -4,6 +4,8 @@ The persistence runs on SQLite and PostgreSQL (``database``)."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from risk.alerts import should_alert
 from risk.flags import acknowledge, list_flags
 from risk.levels import RISKS, cap_high
 from risk.reasons import GROUPS, reason_group
-from risk.scoring import FEATURE_COLUMNS, TOP_REASONS, Model, score
+from risk.scoring import FEATURE_COLUMNS, TOP_REASONS, Model, RunSummary, score
 from risk.settings import Settings
 from risk.store import load
 from risk.tables import alerts, flag_events, flags, score_runs, scores
@@ -283,3 +285,71 @@ def test_a_back_dated_run_keeps_its_scores_but_leaves_the_flags(
     again = score(database, calm, "cli:test", as_of=AS_OF, models=models)
     assert again.later_run_on is None
     assert again.cleared == first.opened
+
+
+@pytest.mark.reliability
+def test_scoring_a_date_again_keeps_the_weeks_trends(
+    database: Engine, small_simulation: Simulation, models: dict[str, Model], tmp_path: Path
+) -> None:
+    """A date scored twice (a scheduled run after an ingest) compares with the latest run
+    of an earlier date, never with its twin, so the week's rising and new flags stay."""
+    load(database, small_simulation.bundle, "cli:test")
+    settings = _settings(tmp_path)
+    _run(database, settings, models, date(2025, 11, 2))
+    first = score(database, settings, "cli:test", as_of=AS_OF, models=models)
+
+    def state() -> dict[str, tuple[str, str | None]]:
+        with database.connect() as connection:
+            rows = connection.execute(
+                select(flags.c.flag_id, flags.c.trend, flags.c.level).where(
+                    flags.c.status == "open"
+                )
+            ).all()
+        return {row.flag_id: (row.trend, row.level) for row in rows}
+
+    def queued() -> int:
+        with database.connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(alerts)).scalar_one())
+
+    week, alerts_before = state(), queued()
+    trends = {trend for trend, _ in week.values()}
+    assert trends & {"new", "rising"}, trends  # the week has news to lose
+    again = score(database, settings, "cli:test", as_of=AS_OF, models=models)
+    assert again.run_id != first.run_id
+    assert again.same_date_run is None
+    assert (again.opened, again.cleared, again.alerts) == (0, 0, 0)
+    assert state() == week
+    assert queued() == alerts_before
+    with database.connect() as connection:
+        runs = connection.execute(
+            select(func.count()).select_from(score_runs).where(score_runs.c.as_of == AS_OF)
+        ).scalar_one()
+    assert runs == 2
+
+
+@pytest.mark.reliability
+def test_two_runs_of_one_date_at_once_store_one(
+    database: Engine, small_simulation: Simulation, models: dict[str, Model], tmp_path: Path
+) -> None:
+    load(database, small_simulation.bundle, "cli:test")
+    settings = _settings(tmp_path)
+    start = threading.Barrier(2)
+
+    def run() -> RunSummary:
+        start.wait()
+        return score(database, settings, "cli:test", as_of=AS_OF, models=models, notes={})
+
+    with ThreadPoolExecutor(2) as pool:
+        summaries = list(pool.map(lambda _: run(), range(2)))
+    stored = [s for s in summaries if s.same_date_run is None]
+    skipped = [s for s in summaries if s.same_date_run is not None]
+    assert len(stored) == 1, summaries
+    assert len(skipped) == 1
+    assert skipped[0].same_date_run == stored[0].run_id
+    with database.connect() as connection:
+        runs = connection.execute(select(score_runs.c.run_id)).scalars().all()
+        events = connection.execute(
+            select(func.count()).select_from(flag_events).where(flag_events.c.kind == "opened")
+        ).scalar_one()
+    assert runs == [stored[0].run_id]
+    assert events == stored[0].opened
