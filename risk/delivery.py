@@ -239,6 +239,7 @@ def _record_sent(engine: Engine, claimed: _Claimed, owner: str, at: datetime, ch
             )
             .values(
                 state="sent",
+                attempts=claimed.attempts + 1,
                 sent_at=at,
                 channel=channel,
                 lease_until=None,

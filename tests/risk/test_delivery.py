@@ -406,7 +406,7 @@ def test_webhook_delivers_every_alert_once_signed(
         row = stored[alert_id]
         assert row["state"] == "sent"
         assert row["channel"] == "webhook"
-        assert row["attempts"] == 0
+        assert row["attempts"] == 1  # the delivery itself was an attempt
         assert row["sent_at"] is not None
         assert row["lease_until"] is None
         assert row["leased_by"] is None
@@ -500,7 +500,7 @@ def test_failed_attempt_backs_off_then_succeeds(
     done = t0 + timedelta(seconds=10)
     assert deliver(sqlite_engine, settings, now=done) == DeliveryReport(1, 0, 0)
     row = rows(sqlite_engine)[alert_id]
-    assert (row["state"], row["attempts"], row["sent_at"]) == ("sent", 1, done)
+    assert (row["state"], row["attempts"], row["sent_at"]) == ("sent", 2, done)
     assert receiver.keys() == Counter({alert_id: 2})
     assert receiver.requests[0].body == receiver.requests[1].body
 
