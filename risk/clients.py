@@ -8,12 +8,12 @@ A client the caller may not see does not exist for them (``None``).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, func, select
 
 from features.build import FEATURES
 from features.message_scores import score_texts
@@ -61,11 +61,17 @@ def client_detail(engine: Engine, principal: Principal, client_id: str) -> dict[
             select(signals.c.features, score_runs.c.as_of)
             .join(score_runs, score_runs.c.run_id == signals.c.run_id)
             .where(signals.c.client_id == client_id)
-            .order_by(signals.c.run_id.desc())
+            .order_by(score_runs.c.as_of.desc(), signals.c.run_id.desc())
             .limit(1)
         ).first()
+    # A date scored twice shows once, as its latest run did; a back-dated run is
+    # history, never the current score.
+    history = sorted(
+        {(row.as_of, row.risk): row for row in history}.values(),
+        key=lambda row: (row.as_of, row.run_id),
+    )
     current: dict[str, dict[str, Any]] = {}
-    for row in history:  # later runs overwrite earlier ones
+    for row in history:  # later dates overwrite earlier ones
         current[row.risk] = {
             "risk": row.risk,
             "probability": row.probability,
@@ -102,21 +108,68 @@ def client_detail(engine: Engine, principal: Principal, client_id: str) -> dict[
     }
 
 
-def timeline(engine: Engine, principal: Principal, client_id: str) -> dict[str, Any] | None:
-    """Messages (with polarity), invoices, and billed / delivered / budget by week."""
+#: A timeline page covers a year of a client's history, back from its latest event
+#: (or from ``before``), and at most this many messages by default.
+TIMELINE_DAYS = 365
+TIMELINE_LIMIT = 500
+TIMELINE_MAX_LIMIT = 5_000
+
+
+def timeline(
+    engine: Engine,
+    principal: Principal,
+    client_id: str,
+    before: datetime | None = None,
+    limit: int = TIMELINE_LIMIT,
+) -> dict[str, Any] | None:
+    """One page of the client's history: messages (with polarity), invoices, and billed /
+    delivered / budget by week, from ``since`` up to (not including) ``before``.
+
+    A page spans a year back from ``before`` (default: just after the client's latest
+    event) and holds at most ``limit`` messages, the latest ones: when there are more,
+    the page starts at the oldest message it holds. ``next_before`` is where the
+    older page ends (None when nothing is older)."""
+    messages_table = CONTRACT["messages"]
     with engine.connect() as connection:
         client = find_client(connection, principal, client_id)
         if client is None:
             return None
         of_client = {
             name: read_table(connection, name, where=CONTRACT[name].c.client_id == client_id)
-            for name in ("messages", "invoices", "projects")
+            for name in ("invoices", "projects")
         }
         project_ids = sorted(of_client["projects"]["project_id"])
         progress = read_table(
             connection, "progress", where=CONTRACT["progress"].c.project_id.in_(project_ids)
         )
-    messages = of_client["messages"].sort_values("sent_at", kind="stable")
+        end = before or _after_latest(connection, client_id, of_client["invoices"], progress)
+        since = end - timedelta(days=TIMELINE_DAYS)
+        in_window = (
+            (messages_table.c.client_id == client_id)
+            & (messages_table.c.sent_at < end)
+            & (messages_table.c.sent_at >= since)
+        )
+        newest = (
+            connection.execute(
+                select(messages_table.c.sent_at)
+                .where(in_window)
+                .order_by(messages_table.c.sent_at.desc())
+                .limit(limit + 1)
+            )
+            .scalars()
+            .all()
+        )
+        if len(newest) > limit:
+            # The oldest message the page holds; messages of that same instant all stay.
+            since = _utc(newest[limit - 1])
+            in_window = in_window & (messages_table.c.sent_at >= since)
+        messages = read_table(connection, "messages", where=in_window)
+        older = connection.execute(
+            select(messages_table.c.sent_at)
+            .where(messages_table.c.client_id == client_id, messages_table.c.sent_at < since)
+            .limit(1)
+        ).first()
+    messages = messages.sort_values("sent_at", kind="stable")
     texts = [t if isinstance(t, str) else None for t in messages["text"].tolist()]
     # Read exactly as the features read them (language detected where not given).
     language = client["language"] if client["language"] in ("en", "de") else np.nan
@@ -127,6 +180,15 @@ def timeline(engine: Engine, principal: Principal, client_id: str) -> dict[str, 
     doubt = read["relationship_doubt"].to_numpy(dtype=bool) & inbound
     invoices = of_client["invoices"].sort_values("issued_at", kind="stable")
     sent = list(messages["sent_at"].dt.to_pydatetime())
+    day_since, day_end = pd.Timestamp(since.date()), pd.Timestamp(end.date())
+    shown = invoices[(invoices["issued_at"] >= day_since) & (invoices["issued_at"] <= day_end)]
+    spend = [
+        week
+        for week in spend_by_week(of_client["projects"], progress, invoices)
+        if day_since <= pd.Timestamp(week["week"])
+        and pd.Timestamp(week["week"]) - pd.Timedelta(days=6) <= day_end
+    ]
+    earlier = older is not None or bool((invoices["issued_at"] < day_since).any())
     return {
         "client_id": client_id,
         "messages": [
@@ -145,9 +207,43 @@ def timeline(engine: Engine, principal: Principal, client_id: str) -> dict[str, 
                 messages.itertuples(), sent, texts, polarity, question, doubt, strict=True
             )
         ],
-        "invoices": [_invoice(row) for row in invoices.itertuples()],
-        "spend": spend_by_week(of_client["projects"], progress, invoices),
+        "invoices": [_invoice(row) for row in shown.itertuples()],
+        "spend": spend,
+        "since": since,
+        "before": end,
+        "next_before": since if earlier else None,
     }
+
+
+def _after_latest(
+    connection: Connection, client_id: str, invoices: pd.DataFrame, progress: pd.DataFrame
+) -> datetime:
+    """Just after the client's latest message, invoice or progress report (UTC)."""
+    messages = CONTRACT["messages"]
+    latest = [
+        _utc(stamp)
+        for stamp in (
+            connection.execute(
+                select(func.max(messages.c.sent_at)).where(messages.c.client_id == client_id)
+            ).scalar(),
+        )
+        if stamp is not None
+    ]
+    for day in (invoices["issued_at"].max(), progress["reported_at"].max()):
+        if pd.notna(day):
+            latest.append(datetime.combine(pd.Timestamp(day).date(), time.min, UTC))
+    if not latest:
+        return datetime.now(UTC)
+    # A day's events belong to that day: the page ends after the day of the latest one.
+    return datetime.combine(max(latest).date() + timedelta(days=1), time.min, UTC)
+
+
+def _utc(stamp: Any) -> datetime:
+    """A stored timestamp as an aware UTC datetime (SQLite hands back naive text)."""
+    value = pd.Timestamp(stamp)
+    return (
+        value.tz_localize(UTC) if value.tzinfo is None else value.tz_convert(UTC)
+    ).to_pydatetime()
 
 
 def day_of(value: Any) -> date | None:

@@ -8,32 +8,62 @@ and PostgreSQL always have the same, versioned schema.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import DBAPIError
+
+from risk.settings import LOCK_TIMEOUT_SECONDS
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+#: What a person is told when a write could not get the lock in time.
+BUSY = "the database is busy (another run or load holds it); try again"
+# PostgreSQL's lock_not_available: lock_timeout ran out.
+_PG_LOCK_NOT_AVAILABLE = "55P03"
 
 
 class DatabaseNotReadyError(RuntimeError):
     """The database is missing migrations: ``risk db upgrade`` fixes it."""
 
 
-def make_engine(url: str, schema: str | None = None) -> Engine:
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is a write that could not get the lock in time (SQLite's
+    ``database is locked``, PostgreSQL's ``lock_timeout``): try again later, nothing
+    was stored."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    if isinstance(orig, sqlite3.OperationalError):
+        return "locked" in str(orig)
+    return getattr(orig, "sqlstate", None) == _PG_LOCK_NOT_AVAILABLE
+
+
+def make_engine(
+    url: str, schema: str | None = None, lock_timeout: float = LOCK_TIMEOUT_SECONDS
+) -> Engine:
     """An engine for ``url``; SQLite gets its folder, foreign keys and a busy timeout.
-    ``schema`` (PostgreSQL) puts every table in that schema, by the search path."""
+    ``schema`` (PostgreSQL) puts every table in that schema, by the search path. A write
+    waits at most ``lock_timeout`` seconds for another writer (``is_busy`` then).
+    Errors never carry the statement's values: they would put client text in logs."""
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     connect_args: dict[str, object] = {}
+    address = make_url(url)
     if url.startswith("sqlite"):
-        connect_args["timeout"] = 30
-    elif schema is not None:
-        connect_args["options"] = f"-csearch_path={schema}"
-    engine = create_engine(url, connect_args=connect_args)
+        connect_args["timeout"] = lock_timeout
+    elif url.startswith("postgresql"):
+        # Server options the URL carries (``?options=-csearch_path%3Dfirm``) are kept.
+        given = address.query.get("options")
+        options = [given] if isinstance(given, str) else list(given or ())
+        options.append(f"-c lock_timeout={max(int(lock_timeout * 1000), 1)}")
+        if schema is not None:
+            options.append(f"-c search_path={schema}")
+        connect_args["options"] = " ".join(options)
+        address = address.difference_update_query(["options"])
+    engine = create_engine(address, connect_args=connect_args, hide_parameters=True)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")

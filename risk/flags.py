@@ -28,6 +28,10 @@ class FlagNotFoundError(LookupError):
     """No flag with that id (or none the caller may see)."""
 
 
+class FlagClearedError(RuntimeError):
+    """The flag has cleared: there is nothing left to acknowledge or hide."""
+
+
 @dataclass(frozen=True)
 class Flag:
     """One flag with its client's name, for lists and the API."""
@@ -112,13 +116,22 @@ def get_flag(connection: Connection, flag_id: str, principal: Principal | None =
     return _flag(row)
 
 
+def _open_flag(
+    connection: Connection, flag_id: str, principal: Principal | None, action: str
+) -> Flag:
+    flag = get_flag(connection, flag_id, principal)
+    if flag.status != "open":
+        raise FlagClearedError(f"the flag is {flag.status}: there is nothing to {action}")
+    return flag
+
+
 def acknowledge(
     engine: Engine, flag_id: str, actor: str, principal: Principal | None = None
 ) -> Flag:
     """The PM has seen it: no alert again until its level changes."""
     now = datetime.now(UTC)
     with engine.begin() as connection:
-        flag = get_flag(connection, flag_id, principal)
+        flag = _open_flag(connection, flag_id, principal, "acknowledge")
         connection.execute(
             update(flags)
             .where(flags.c.flag_id == flag_id)
@@ -144,7 +157,7 @@ def snooze(
     if until <= today:
         raise ValueError(f"until: {until.isoformat()} is not after today ({today.isoformat()})")
     with engine.begin() as connection:
-        flag = get_flag(connection, flag_id, principal)
+        flag = _open_flag(connection, flag_id, principal, "snooze")
         connection.execute(
             update(flags)
             .where(flags.c.flag_id == flag_id)
@@ -171,7 +184,9 @@ def give_feedback(
     note: str | None = None,
     principal: Principal | None = None,
 ) -> Flag:
-    """Was the flag right? Kept as a label for retraining."""
+    """Was the flag right? Kept as a label for retraining. A cleared flag takes feedback
+    too: whether it was right is often known only once it has cleared (the dispute it
+    warned of never came), and those verdicts are the labels retraining needs."""
     if verdict not in FEEDBACK:
         raise ValueError(f"feedback: {verdict!r} is not one of {', '.join(FEEDBACK)}")
     with engine.begin() as connection:

@@ -14,6 +14,9 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+#: Seconds a write waits for another writer's lock before it gives up.
+LOCK_TIMEOUT_SECONDS = 15.0
+
 
 class Settings(BaseSettings):
     """billing-risk settings; environment variables are named in each field's alias."""
@@ -72,6 +75,13 @@ class Settings(BaseSettings):
     )
     trend_tolerance: float = Field(
         default=0.02, ge=0, description="A probability change below this is steady."
+    )
+
+    lock_timeout_seconds: float = Field(
+        default=LOCK_TIMEOUT_SECONDS,
+        gt=0,
+        description="Seconds a write waits for another writer (a score run, a load) before "
+        "it answers that the database is busy.",
     )
 
     # Alerts

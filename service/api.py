@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
+from urllib.parse import quote, urlencode
 
 from fastapi import Depends, FastAPI, Header, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -29,12 +30,20 @@ from prometheus_client import (
     generate_latest,
 )
 from sqlalchemy import Engine, func, select, text
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from risk.alerts import status as alert_status
-from risk.clients import client_detail, timeline
-from risk.db import current_revision, make_engine, require_current, upgrade
-from risk.flags import FlagNotFoundError, acknowledge, give_feedback, list_flags, snooze
+from risk.clients import TIMELINE_LIMIT, TIMELINE_MAX_LIMIT, client_detail, timeline
+from risk.db import BUSY, current_revision, is_busy, make_engine, require_current, upgrade
+from risk.flags import (
+    FlagClearedError,
+    FlagNotFoundError,
+    acknowledge,
+    give_feedback,
+    list_flags,
+    snooze,
+)
 from risk.ingest import IngestError, ingest
 from risk.invoices import explain_invoice
 from risk.keys import Principal, authenticate
@@ -44,6 +53,7 @@ from risk.settings import Settings, get_settings
 from risk.tables import flags as flags_table
 from risk.tables import score_runs
 from service import schemas
+from service.limits import BodyLimit
 from service.logs import configure
 from service.web import install_web
 
@@ -73,6 +83,20 @@ class ApiError(Exception):
         self.status = status
         self.problems = [{"loc": loc, "msg": msg, "type": kind}]
         super().__init__(msg)
+
+
+#: Seconds a client is asked to wait when the database is busy.
+RETRY_AFTER = "5"
+
+
+def _internal_error() -> JSONResponse:
+    problems = [{"loc": ["server"], "msg": "internal error; it was logged", "type": "internal"}]
+    return JSONResponse({"detail": problems}, status_code=500)
+
+
+def _where(request: Request) -> dict[str, object]:
+    route = request.scope.get("route")
+    return {"method": request.method, "route": getattr(route, "path", "unmatched")}
 
 
 def not_found(what: str, loc: list[str | int]) -> ApiError:
@@ -199,7 +223,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     when empty; a database behind the code is refused at start."""
     settings = settings or get_settings()
     configure()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, lock_timeout=settings.lock_timeout_seconds)
     if current_revision(engine) is None:
         upgrade(engine)
     require_current(engine)
@@ -250,6 +274,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         problems = [{"loc": loc, "msg": str(exc.detail), "type": "http_error"}]
         return JSONResponse({"detail": problems}, status_code=exc.status_code, headers=exc.headers)
 
+    @app.exception_handler(DBAPIError)
+    async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+        # The transaction was rolled back by the engine: nothing of the request is stored.
+        if is_busy(exc):
+            problems = [{"loc": ["database"], "msg": BUSY, "type": "busy"}]
+            return JSONResponse(
+                {"detail": problems}, status_code=503, headers={"Retry-After": RETRY_AFTER}
+            )
+        log.error("database error", exc_info=exc, extra={"fields": _where(request)})
+        return _internal_error()
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         # Field and reason only: the rejected input is not echoed back.
@@ -271,7 +306,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         status = 500
         try:
             response = await call_next(request)
+        except Exception as exc:
+            # Logged here, our way, and answered in the documented shape: left to the
+            # server, it would print the exception's text (which can quote data).
+            log.error("request failed", exc_info=exc, extra={"fields": _where(request)})
+            response = _internal_error()
+        try:
             status = response.status_code
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
             return response
         finally:
             route = request.scope.get("route")
@@ -334,11 +376,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return found
 
     @app.get("/clients/{client_id}/timeline", response_model=schemas.Timeline, tags=["clients"])
-    def get_timeline(client_id: ClientId, caller: Caller) -> dict[str, Any]:
-        """Messages with sentiment, invoices, and billed vs delivered vs budget by week."""
-        found = timeline(engine, caller, client_id)
+    def get_timeline(
+        client_id: ClientId,
+        caller: Caller,
+        before: Annotated[
+            datetime | None,
+            Query(description="The page ends before this instant (default: after the latest)."),
+        ] = None,
+        limit: Annotated[
+            int, Query(ge=1, le=TIMELINE_MAX_LIMIT, description="At most this many messages.")
+        ] = TIMELINE_LIMIT,
+    ) -> dict[str, Any]:
+        """A year of messages with sentiment, invoices, and billed vs delivered vs budget by
+        week, newest first by page: ``links.next`` is the page before this one."""
+        if before is not None and before.tzinfo is None:
+            before = before.replace(tzinfo=UTC)  # the contract's rule: no zone is UTC
+        found = timeline(engine, caller, client_id, before=before, limit=limit)
         if found is None:
             raise not_found("client", ["path", "client_id"])
+        older = found.pop("next_before")
+        found["links"] = {
+            "next": None
+            if older is None
+            else f"/clients/{quote(client_id, safe='')}/timeline?"
+            + urlencode({"before": older.isoformat(), "limit": limit})
+        }
         return found
 
     @app.get(
@@ -361,6 +423,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             flag = action()
         except FlagNotFoundError:
             raise not_found("flag", ["path", "flag_id"]) from None
+        except FlagClearedError as exc:
+            raise ApiError(409, ["path", "flag_id"], str(exc), "flag_cleared") from None
         except ValueError as exc:
             field, _, reason = str(exc).partition(": ")
             raise ApiError(422, ["body", field], reason or str(exc)) from None
@@ -505,6 +569,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     install_web(app, settings)  # the PMs' web page: session cookie, /login, /app/...
+    app.add_middleware(BodyLimit)  # outermost: an oversized body is never read whole
     return app
 
 

@@ -11,16 +11,41 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
+from typer.core import TyperGroup
 
 from risk.settings import Settings
 
 if TYPE_CHECKING:
+    # typer carries its own copy of click: its Context is the one commands receive.
+    from typer._click.core import Context as ClickContext
+
     from features.bundle import Bundle
 
+#: The exit status of a command that found the database busy: sysexits' EX_TEMPFAIL,
+#: which cron wrappers and supervisors read as "try again later".
+EXIT_BUSY = 75
+
+
+class _Commands(TyperGroup):
+    """The ``risk`` commands, with one answer for a database another writer holds."""
+
+    def invoke(self, ctx: ClickContext) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            from risk.db import BUSY, is_busy
+
+            if not is_busy(exc):
+                raise
+            typer.echo(f"error: {BUSY}", err=True)
+            raise typer.Exit(EXIT_BUSY) from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="risk",
     help="billing-risk: early warning for invoice disputes and churn at services firms.",
     no_args_is_help=True,

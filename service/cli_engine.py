@@ -47,7 +47,7 @@ def engine_for(settings: Settings, migrate_empty: bool = True) -> Engine:
         upgrade,
     )
 
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, lock_timeout=settings.lock_timeout_seconds)
     if migrate_empty and current_revision(engine) is None:
         upgrade(engine)
     try:
@@ -64,7 +64,7 @@ def db_upgrade(ctx: typer.Context) -> None:
     from risk.db import current_revision, make_engine, upgrade
 
     settings = _settings(ctx)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, lock_timeout=settings.lock_timeout_seconds)
     before = current_revision(engine)
     upgrade(engine)
     after = current_revision(engine)
@@ -226,7 +226,7 @@ def _act(ctx: typer.Context, action: str, flag_id: str, **values: object) -> Non
             flag = flag_actions.snooze(engine, flag_id, actor=actor(), **values)  # type: ignore[arg-type]
         else:
             flag = flag_actions.give_feedback(engine, flag_id, actor=actor(), **values)  # type: ignore[arg-type]
-    except flag_actions.FlagNotFoundError as exc:
+    except (flag_actions.FlagNotFoundError, flag_actions.FlagClearedError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     except ValueError as exc:
@@ -338,10 +338,13 @@ def serve(
     import uvicorn
 
     from service.api import create_app
+    from service.logs import configure
 
     settings = _settings(ctx)
     engine_for(settings)  # migrate an empty database, refuse one behind the code
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    configure(whole_process=True)
+    # log_config=None: uvicorn keeps the JSON handlers instead of installing its own.
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", log_config=None)
 
 
 def demo_feedback(

@@ -129,11 +129,18 @@ class SpendPoint(BaseModel):
     budget: float = Field(description="Budget of the projects started.")
 
 
+class PageLinks(BaseModel):
+    next: str | None = Field(description="The older page (None when nothing is older).")
+
+
 class Timeline(BaseModel):
     client_id: str
     messages: list[MessageOut]
     invoices: list[InvoiceOut]
     spend: list[SpendPoint]
+    since: datetime = Field(description="The page's first instant (included).")
+    before: datetime = Field(description="The page's end (not included).")
+    links: PageLinks
 
 
 class WorkLine(BaseModel):
