@@ -101,13 +101,19 @@ def list_keys(engine: Engine) -> list[dict[str, object]]:
 
 
 def revoke_key(engine: Engine, key_id: str) -> bool:
-    """Revoke a key; False when there is no such active key."""
+    """Revoke a key and end its web sessions; False when there is no such active key."""
+    # Imported here: risk.sessions builds on this module's Principal and hash_key.
+    from risk.sessions import end_for_key
+
+    now = datetime.now(UTC)
     with engine.begin() as connection:
         changed = connection.execute(
             update(api_keys)
             .where(api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None))
-            .values(revoked_at=datetime.now(UTC))
+            .values(revoked_at=now)
         ).rowcount
+        if changed == 1:
+            end_for_key(connection, key_id, now)
     return changed == 1
 
 
