@@ -121,17 +121,8 @@ def authenticate(engine: Engine, secret: str) -> Principal | None:
     """The principal holding ``secret``, or None (unknown or revoked)."""
     if not secret.startswith(PREFIX) or len(secret) > 200:
         return None
-    return _principal(engine, api_keys.c.key_hash == hash_key(secret))
-
-
-def principal_by_id(engine: Engine, key_id: str) -> Principal | None:
-    """The principal of an active key id (a web session keeps the id, not the key)."""
-    return _principal(engine, api_keys.c.key_id == key_id)
-
-
-def _principal(engine: Engine, condition: ColumnElement[bool]) -> Principal | None:
     query = select(api_keys.c.key_id, api_keys.c.role, api_keys.c.email).where(
-        condition, api_keys.c.revoked_at.is_(None)
+        api_keys.c.key_hash == hash_key(secret), api_keys.c.revoked_at.is_(None)
     )
     with engine.connect() as connection:
         row = connection.execute(query).first()
