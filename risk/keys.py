@@ -101,13 +101,19 @@ def list_keys(engine: Engine) -> list[dict[str, object]]:
 
 
 def revoke_key(engine: Engine, key_id: str) -> bool:
-    """Revoke a key; False when there is no such active key."""
+    """Revoke a key and end its web sessions; False when there is no such active key."""
+    # Imported here: risk.sessions builds on this module's Principal and hash_key.
+    from risk.sessions import end_for_key
+
+    now = datetime.now(UTC)
     with engine.begin() as connection:
         changed = connection.execute(
             update(api_keys)
             .where(api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None))
-            .values(revoked_at=datetime.now(UTC))
+            .values(revoked_at=now)
         ).rowcount
+        if changed == 1:
+            end_for_key(connection, key_id, now)
     return changed == 1
 
 
@@ -115,17 +121,8 @@ def authenticate(engine: Engine, secret: str) -> Principal | None:
     """The principal holding ``secret``, or None (unknown or revoked)."""
     if not secret.startswith(PREFIX) or len(secret) > 200:
         return None
-    return _principal(engine, api_keys.c.key_hash == hash_key(secret))
-
-
-def principal_by_id(engine: Engine, key_id: str) -> Principal | None:
-    """The principal of an active key id (a web session keeps the id, not the key)."""
-    return _principal(engine, api_keys.c.key_id == key_id)
-
-
-def _principal(engine: Engine, condition: ColumnElement[bool]) -> Principal | None:
     query = select(api_keys.c.key_id, api_keys.c.role, api_keys.c.email).where(
-        condition, api_keys.c.revoked_at.is_(None)
+        api_keys.c.key_hash == hash_key(secret), api_keys.c.revoked_at.is_(None)
     )
     with engine.connect() as connection:
         row = connection.execute(query).first()

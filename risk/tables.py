@@ -4,7 +4,8 @@ One table per contract file, built from ``features.contract`` so the database
 holds exactly what the data contract describes, keyed by the file's id (progress
 by project and report date). Then what billing-risk itself writes: bundle loads,
 score runs and scores (with reasons and model versions), flags and their events,
-and the alert outbox. Every run is kept, so a client's history is a query.
+the alert outbox, API keys and the web page's sessions. Every run is kept, so a
+client's history is a query.
 
 Ids and enums are plain strings, not database enums: a new channel or billing
 model in the contract is then a code change, not a migration of old rows.
@@ -238,4 +239,18 @@ api_keys = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(200), nullable=False),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    # SHA-256 of the session token the cookie carries, as keys are stored: a copy
+    # of the database opens no session. Each request looks a session up by it.
+    Column("session_hash", String(64), primary_key=True),
+    # Indexed: revoking a key ends all of its sessions.
+    Column("key_id", ForeignKey("api_keys.key_id"), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    # Sign-out or revocation: the row stays, so a replayed cookie finds it ended.
+    Column("ended_at", DateTime(timezone=True), nullable=True),
 )

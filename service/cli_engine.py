@@ -320,7 +320,7 @@ def keys_list(ctx: typer.Context) -> None:
 
 @keys_app.command("revoke")
 def keys_revoke(ctx: typer.Context, key_id: Annotated[str, typer.Argument()]) -> None:
-    """Revoke a key: requests with it get 401 from then on."""
+    """Revoke a key: requests with it get 401 from then on, and its web sessions end."""
     from risk.keys import revoke_key
 
     if not revoke_key(engine_for(_settings(ctx)), key_id):

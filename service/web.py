@@ -1,11 +1,14 @@
 """The PMs' web page: server-rendered HTML (Jinja2), no JavaScript framework.
 
-A PM signs in with their API key once; the session (a signed cookie, HttpOnly,
-SameSite=Lax) keeps only the key's id, so a revoked key ends its sessions at the
-next request. Every form carries a per-session CSRF token, checked on every
-POST (the sign-in form's token lives in a session without a key). What a caller
-sees is scoped exactly like the API (``risk.keys.visible_clients``): a client or
-flag outside it answers 404 like one that does not exist.
+A PM signs in with their API key once. The session is a row in the database
+(``risk.sessions``); the signed cookie (HttpOnly, SameSite=Lax, Secure behind
+https) carries its random token, the CSRF token and flash messages, and every
+request checks the row, so signing out, 8 hours or a revoked key end the session
+even for a copy of the cookie saved before. Every form carries a per-session
+CSRF token, checked on every POST (the sign-in form's token lives in a cookie
+without a session). What a caller sees is scoped exactly like the API
+(``risk.keys.visible_clients``): a client or flag outside it answers 404 like one
+that does not exist.
 
 Routes: ``/`` (to the list or the sign-in), ``/login``, ``/logout``,
 ``/app/flags`` (the caller's open flags, filters for risk and level),
@@ -35,17 +38,18 @@ from markupsafe import Markup
 from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
+from risk import sessions
 from risk.clients import client_detail, timeline
 from risk.flags import FEEDBACK, FlagNotFoundError, acknowledge, get_flag, give_feedback, snooze
 from risk.flags import list_flags as find_flags
 from risk.invoices import explain_invoice
-from risk.keys import Principal, authenticate, principal_by_id
+from risk.keys import Principal, authenticate
 from risk.settings import Settings
 from service import charts
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 SESSION_COOKIE = "risk_session"
-SESSION_SECONDS = 8 * 3600
+SESSION_SECONDS = int(sessions.LIFETIME.total_seconds())
 LANGS = ("en", "de")
 RISKS = ("dispute", "churn")
 LEVELS = ("high", "elevated")
@@ -338,9 +342,14 @@ def install_web(app: FastAPI, settings: Settings) -> None:
         session_cookie=SESSION_COOKIE,
         max_age=SESSION_SECONDS,
         same_site="lax",
-        https_only=settings.public_url.startswith("https://"),
+        https_only=secure_cookies(settings),
     )
     app.include_router(web_router())
+
+
+def secure_cookies(settings: Settings) -> bool:
+    """Whether cookies are sent over https only: when the page is served over https."""
+    return settings.public_url.startswith("https://")
 
 
 @dataclass(frozen=True)
@@ -411,11 +420,13 @@ def csrf_ok(request: Request, sent: str) -> bool:
 
 
 def current(request: Request) -> Principal | None:
-    """The signed-in caller; a session whose key was revoked is ended."""
-    key_id = request.session.get("key_id")
-    if not isinstance(key_id, str):
+    """The signed-in caller, from the session's row: the cookie alone signs no one in.
+    A cookie whose session is unknown, ended or expired, or whose key was revoked,
+    is cleared."""
+    token = request.session.get("session")
+    if not isinstance(token, str):
         return None
-    found = principal_by_id(engine_of(request), key_id)
+    found = sessions.find(engine_of(request), token, datetime.now(UTC))
     if found is None:
         request.session.clear()
         return None
@@ -480,7 +491,14 @@ def render(
         status_code=status,
     )
     if from_query:
-        response.set_cookie("lang", lang, max_age=365 * 86_400, httponly=True, samesite="lax")
+        response.set_cookie(
+            "lang",
+            lang,
+            max_age=365 * 86_400,
+            httponly=True,
+            samesite="lax",
+            secure=secure_cookies(request.app.state.settings),
+        )
     return secured(response)
 
 
@@ -525,8 +543,9 @@ def web_router() -> APIRouter:
         if found is None:
             context = {"error": True, "next": safe_next(next) if next else ""}
             return render(request, "login.html", context, status=401)
+        token = sessions.create(engine_of(request), found.key_id, datetime.now(UTC))
         request.session.clear()  # a new session: nothing carried over from before sign-in
-        request.session["key_id"] = found.key_id
+        request.session["session"] = token
         request.session["csrf"] = secrets.token_urlsafe(32)
         request.state.principal = found
         return redirect(safe_next(next))
@@ -535,6 +554,10 @@ def web_router() -> APIRouter:
     def logout(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
         if not csrf_ok(request, csrf_token):
             return error_page(request, 403, current(request))
+        token = request.session.get("session")
+        if isinstance(token, str):
+            # Ended in the database: a copy of the cookie opens nothing afterwards.
+            sessions.end(engine_of(request), token, datetime.now(UTC))
         request.session.clear()
         return redirect("/login")
 

@@ -1,5 +1,6 @@
-"""The PMs' web page through FastAPI's TestClient: sign-in with a signed session
-cookie, CSRF on every form, flags scoped like the API, acting on a flag through
+"""The PMs' web page through FastAPI's TestClient: sign-in to a session kept in the
+database (a cookie saved before sign-out, of a revoked key or past its 8 hours
+opens nothing), CSRF on every form, flags scoped like the API, acting on a flag through
 its forms, English and German, server-drawn SVG charts.
 
 The firm: the small simulation, a logistic model per risk fitted in-process (the
@@ -23,7 +24,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from features.labels import HORIZONS
 from features.simulation import Simulation
@@ -31,14 +32,15 @@ from models.dataset import training_set, weekly_as_of
 from models.train import fit
 from risk.db import make_engine, upgrade
 from risk.flags import Flag, feedback_labels, list_flags
-from risk.keys import Principal, create_key, revoke_key
+from risk.keys import Principal, create_key, hash_key, revoke_key
 from risk.levels import RISKS
 from risk.scoring import Model, score
 from risk.settings import Settings
 from risk.store import load
-from risk.tables import CONTRACT, flags
+from risk.tables import CONTRACT, flags, web_sessions
 from service import charts
 from service.api import create_app
+from service.web import SESSION_COOKIE
 
 AS_OF = date(2025, 11, 30)
 #: Low enough that the small firm has flags at both levels (as ``engine_env``).
@@ -193,11 +195,21 @@ def test_sign_in_with_a_good_key_and_refuse_a_bad_one(firm: WebFirm, client: Tes
     cookie = next(c for c in signed.headers.get_list("set-cookie") if c.startswith("risk_session="))
     assert "httponly" in cookie.lower()
     assert "samesite=lax" in cookie.lower()
-    # Signed, and it holds the key's id, never the key itself.
+    # Signed, and it holds the session's token, never the key nor its id; the
+    # database keeps only the token's SHA-256.
     payload = cookie.split("=", 1)[1].split(";")[0].split(".")[0]
     session = json.loads(base64.b64decode(payload + "=" * (-len(payload) % 4)))
-    assert session["key_id"] == firm.pm.key_id
+    assert set(session) == {"session", "csrf"}
     assert firm.pm.secret not in json.dumps(session)
+    assert firm.pm.key_id not in json.dumps(session)
+    engine = make_engine(firm.settings.database_url)
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(web_sessions).where(web_sessions.c.session_hash == hash_key(session["session"]))
+        ).one()
+    engine.dispose()
+    assert row.key_id == firm.pm.key_id
+    assert row.ended_at is None
     assert client.get("/").headers["location"] == "/app/flags"
     page = client.get("/app/flags")
     assert page.status_code == 200
@@ -232,6 +244,86 @@ def test_sign_out_and_a_revoked_key_end_the_session(firm: WebFirm, client: TestC
     assert revoke_key(engine, key_id)
     engine.dispose()
     assert client.get("/app/flags").headers["location"].startswith("/login")
+
+
+def _replayed(client: TestClient, cookie: str) -> TestClient:
+    """Another browser holding a copy of ``cookie``, saved earlier."""
+    other = TestClient(client.app, follow_redirects=False)
+    other.cookies.set(SESSION_COOKIE, cookie)
+    return other
+
+
+def _flag_row(firm: WebFirm, flag_id: str) -> dict[str, Any]:
+    engine = make_engine(firm.settings.database_url)
+    try:
+        with engine.connect() as connection:
+            row = connection.execute(select(flags).where(flags.c.flag_id == flag_id)).one()
+    finally:
+        engine.dispose()
+    return dict(row._mapping)
+
+
+def _assert_signed_out(firm: WebFirm, replay: TestClient, flag: Flag, token: str) -> None:
+    """``replay`` reads no flag and acts on none, with the CSRF token it had."""
+    before = _flag_row(firm, flag.flag_id)
+    answer = replay.get("/app/flags")
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/login?next=%2Fapp%2Fflags"
+    acked = replay.post(f"/app/flags/{flag.flag_id}/ack", data={"csrf_token": token})
+    assert acked.status_code in (303, 403)
+    assert acked.status_code == 403 or acked.headers["location"].startswith("/login")
+    assert _flag_row(firm, flag.flag_id) == before
+    assert before["acknowledged_at"] is None
+
+
+def test_a_cookie_saved_before_sign_out_opens_nothing_after(
+    firm: WebFirm, client: TestClient
+) -> None:
+    sign_in(client, firm.pm)
+    flag = open_flags(firm, firm.pm)[-1]
+    token = csrf_of(client.get(f"/app/clients/{flag.client_id}").text)
+    saved = client.cookies[SESSION_COOKIE]
+    # The copy works while the session is open: the same session, not a new one.
+    assert _replayed(client, saved).get("/app/flags").status_code == 200
+
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 303
+    _assert_signed_out(firm, _replayed(client, saved), flag, token)
+
+
+def test_a_revoked_keys_session_opens_nothing(firm: WebFirm, client: TestClient) -> None:
+    engine = make_engine(firm.settings.database_url)
+    key_id, secret = create_key(engine, "pm", firm.pm.principal.email, "test")
+    sign_in(client, Caller(key_id, secret, firm.pm.principal))
+    flag = open_flags(firm, firm.pm)[-1]
+    token = csrf_of(client.get(f"/app/clients/{flag.client_id}").text)
+    saved = client.cookies[SESSION_COOKIE]
+    assert revoke_key(engine, key_id)
+    with engine.connect() as connection:
+        ended = connection.execute(
+            select(web_sessions.c.ended_at).where(web_sessions.c.key_id == key_id)
+        ).scalar_one()
+    engine.dispose()
+    assert ended is not None  # ended in the database, not only refused by the join
+    _assert_signed_out(firm, _replayed(client, saved), flag, token)
+
+
+def test_an_expired_session_opens_nothing(firm: WebFirm, client: TestClient) -> None:
+    sign_in(client, firm.pm)
+    flag = open_flags(firm, firm.pm)[-1]
+    token = csrf_of(client.get(f"/app/clients/{flag.client_id}").text)
+    saved = client.cookies[SESSION_COOKIE]
+    payload = saved.split(".")[0]
+    session_token = json.loads(base64.b64decode(payload + "=" * (-len(payload) % 4)))["session"]
+    engine = make_engine(firm.settings.database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            update(web_sessions)
+            .where(web_sessions.c.session_hash == hash_key(session_token))
+            .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+    engine.dispose()
+    # The signed cookie itself is still fresh: only the row says the session is over.
+    _assert_signed_out(firm, client, flag, token)
 
 
 def test_csrf_missing_or_wrong_is_403(firm: WebFirm, client: TestClient) -> None:
@@ -388,6 +480,19 @@ def test_german_ui_from_the_query_a_cookie_or_the_browser(
     assert "Zurückstellen" in client_page.text
     assert "Nachrichtenrhythmus" in client_page.text
     assert "Sign out" in client.get("/app/flags", params={"lang": "en"}).text
+
+
+def test_cookies_are_secure_when_the_page_is_served_over_https(firm: WebFirm) -> None:
+    def cookies(settings: Settings) -> dict[str, str]:
+        browser = TestClient(create_app(settings), base_url="https://testserver")
+        answer = browser.get("/login", params={"lang": "de"})
+        return {c.split("=", 1)[0]: c.lower() for c in answer.headers.get_list("set-cookie")}
+
+    served = cookies(firm.settings.model_copy(update={"public_url": "https://risk.example"}))
+    assert set(served) == {"lang", SESSION_COOKIE}
+    assert all("; secure" in cookie for cookie in served.values())
+    local = cookies(firm.settings)
+    assert not any("; secure" in cookie for cookie in local.values())
 
 
 def test_the_client_page_has_svg_charts_and_the_latest_invoice(

@@ -1,7 +1,8 @@
 """The web page in a real browser: Debian's headless Chromium driven by Selenium.
 
 A PM signs in with their key, sees a flag, opens the client, snoozes the flag with
-a reason, goes back to the list and finds it gone. The app runs under uvicorn in
+a reason, goes back to the list and finds it gone; a session cookie saved before
+signing out and put back into the browser opens nothing. The app runs under uvicorn in
 a background thread, on a free port, against the scored firm of ``test_web``."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import uvicorn
 
 from features.simulation import Simulation
 from service.api import create_app
+from service.web import SESSION_COOKIE
 from tests.conftest import service_missing
 from tests.service.test_web import WebFirm, open_flags, web_firm_copy
 
@@ -131,3 +133,35 @@ def test_a_pm_signs_in_snoozes_a_flag_and_sees_it_gone(
     ]
     assert flag_id not in shown
     assert len(shown) == len(expected) - 1
+
+
+def test_a_cookie_restored_after_signing_out_opens_nothing(
+    firm: WebFirm, base_url: str, browser: object
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    assert isinstance(browser, WebDriver)
+    driver = browser
+    wait = WebDriverWait(driver, 10)
+    driver.get(base_url + "/login")
+    driver.delete_all_cookies()  # whatever an earlier test left: sign in afresh
+    driver.get(base_url + "/login")
+    driver.find_element(By.ID, "api_key").send_keys(firm.pm.secret)
+    driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
+    wait.until(ec.url_to_be(base_url + "/app/flags"))
+    saved = driver.get_cookie(SESSION_COOKIE)
+    assert saved is not None
+
+    driver.find_element(By.CSS_SELECTOR, "form[action='/logout'] button[type=submit]").click()
+    wait.until(ec.url_to_be(base_url + "/login"))
+    # The browser's copy is gone (the sign-in page gave it a fresh one, for its form).
+    assert (driver.get_cookie(SESSION_COOKIE) or {}).get("value") != saved["value"]
+
+    driver.add_cookie({key: saved[key] for key in ("name", "value", "path", "httpOnly")})
+    driver.get(base_url + "/app/flags")
+    assert driver.current_url == base_url + "/login?next=%2Fapp%2Fflags"
+    assert driver.find_element(By.ID, "api_key").is_displayed()
+    assert not driver.find_elements(By.CSS_SELECTOR, "li.flag")
