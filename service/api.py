@@ -55,7 +55,7 @@ from risk.tables import score_runs
 from service import schemas
 from service.limits import BodyLimit
 from service.logs import configure
-from service.web import install_web
+from service.web import error_page, install_web, is_page
 
 log = logging.getLogger("billing_risk.api")
 
@@ -275,9 +275,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"detail": problems}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(DBAPIError)
-    async def _database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+    async def _database_error(request: Request, exc: DBAPIError) -> Response:
         # The transaction was rolled back by the engine: nothing of the request is stored.
         if is_busy(exc):
+            if is_page(request):
+                page = error_page(request, 503)
+                page.headers["Retry-After"] = RETRY_AFTER
+                return page
             problems = [{"loc": ["database"], "msg": BUSY, "type": "busy"}]
             return JSONResponse(
                 {"detail": problems}, status_code=503, headers={"Retry-After": RETRY_AFTER}

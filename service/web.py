@@ -40,7 +40,15 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from risk import sessions
 from risk.clients import client_detail, timeline
-from risk.flags import FEEDBACK, FlagNotFoundError, acknowledge, get_flag, give_feedback, snooze
+from risk.flags import (
+    FEEDBACK,
+    FlagClearedError,
+    FlagNotFoundError,
+    acknowledge,
+    get_flag,
+    give_feedback,
+    snooze,
+)
 from risk.flags import list_flags as find_flags
 from risk.invoices import explain_invoice
 from risk.keys import Principal, authenticate
@@ -133,6 +141,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "done_snooze": "Snoozed until {day}: hidden from your list until then.",
         "done_feedback": "Thank you: your feedback is kept for retraining.",
         "error_until": "Pick a date after today.",
+        "error_cleared": "This flag has cleared in the meantime: there is nothing left to "
+        "acknowledge or snooze.",
         "error_reason": "A snooze needs a reason.",
         "error_verdict": "Pick one of the answers.",
         "charts_title": "Signals over time",
@@ -182,6 +192,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "value": "Value",
         "not_found_title": "Not found",
         "not_found": "There is no such client or flag, or it is not one of yours.",
+        "busy_title": "Busy, please try again",
+        "busy": "The database is busy with a scoring run or an import. Please try again in a "
+        "few seconds: nothing was changed.",
         "forbidden_title": "Form expired",
         "forbidden": "The form's security token is missing or does not match. "
         "Reload the page and try again.",
@@ -254,6 +267,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "done_snooze": "Zurückgestellt bis {day}: bis dahin nicht in Ihrer Liste.",
         "done_feedback": "Danke: Ihre Rückmeldung fließt ins nächste Training ein.",
         "error_until": "Bitte ein Datum nach heute wählen.",
+        "error_cleared": "Diese Warnung ist inzwischen aufgehoben: es gibt nichts mehr zu "
+        "bestätigen oder zurückzustellen.",
         "error_reason": "Zum Zurückstellen bitte einen Grund angeben.",
         "error_verdict": "Bitte eine der Antworten wählen.",
         "charts_title": "Signale im Zeitverlauf",
@@ -304,6 +319,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "not_found_title": "Nicht gefunden",
         "not_found": "Diesen Kunden oder diese Warnung gibt es nicht, oder sie gehören nicht "
         "zu Ihren.",
+        "busy_title": "Gerade beschäftigt",
+        "busy": "Die Datenbank ist gerade mit einer Berechnung oder einem Import beschäftigt. "
+        "Bitte versuchen Sie es in ein paar Sekunden noch einmal: es wurde nichts geändert.",
         "forbidden_title": "Formular abgelaufen",
         "forbidden": "Das Sicherheitstoken des Formulars fehlt oder passt nicht. Bitte laden "
         "Sie die Seite neu und versuchen Sie es noch einmal.",
@@ -502,9 +520,18 @@ def render(
     return secured(response)
 
 
+_ERROR_KINDS = {403: "forbidden", 404: "not_found", 503: "busy"}
+#: The paths of the web page (the rest is the JSON API).
+PAGE_PREFIXES = ("/app/", "/login", "/logout")
+
+
 def error_page(request: Request, status: int, user: Principal | None = None) -> Response:
-    kind = "forbidden" if status == 403 else "not_found"
-    return render(request, "error.html", {"kind": kind}, status=status, user=user)
+    return render(request, "error.html", {"kind": _ERROR_KINDS[status]}, status=status, user=user)
+
+
+def is_page(request: Request) -> bool:
+    """Whether ``request`` is for the web page (answered in HTML) rather than the API."""
+    return request.url.path == "/" or request.url.path.startswith(PAGE_PREFIXES)
 
 
 def flash(request: Request, key: str, kind: str = "ok", **args: str) -> None:
@@ -653,6 +680,9 @@ def web_router() -> APIRouter:
             acknowledge(engine_of(request), flag_id, user.actor, principal=user)
         except FlagNotFoundError:
             return error_page(request, 404, user)
+        except FlagClearedError:
+            flash(request, "error_cleared", "error")
+            return redirect(client_url(client_id))
         flash(request, "done_ack")
         return redirect(client_url(client_id, flag_id))
 
@@ -680,6 +710,9 @@ def web_router() -> APIRouter:
             snooze(engine_of(request), flag_id, day, reason, user.actor, principal=user)
         except FlagNotFoundError:
             return error_page(request, 404, user)
+        except FlagClearedError:
+            flash(request, "error_cleared", "error")
+            return redirect(client_url(client_id))
         except ValueError as exc:
             field = str(exc).partition(":")[0]
             flash(request, "error_reason" if field == "reason" else "error_until", "error")

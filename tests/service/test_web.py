@@ -557,3 +557,54 @@ def _labels() -> dict[str, str]:
     from service.web import STRINGS
 
     return STRINGS["en"]
+
+
+@pytest.mark.reliability
+def test_a_form_on_a_flag_that_cleared_meanwhile_says_so_and_writes_nothing(
+    firm: WebFirm, client: TestClient
+) -> None:
+    sign_in(client, firm.pm)
+    flag = open_flags(firm, firm.pm)[-1]
+    token = csrf_of(client.get(f"/app/clients/{flag.client_id}").text)
+    engine = make_engine(firm.settings.database_url)
+    with engine.begin() as connection:  # a score run cleared it while the page was open
+        connection.execute(
+            update(flags)
+            .where(flags.c.flag_id == flag.flag_id)
+            .values(status="cleared", level=None, trend="cleared")
+        )
+    later = (datetime.now(UTC).date() + timedelta(days=30)).isoformat()
+    for action, data in (("ack", {}), ("snooze", {"until": later, "reason": "on holiday"})):
+        answer = client.post(
+            f"/app/flags/{flag.flag_id}/{action}", data={"csrf_token": token, **data}
+        )
+        assert answer.status_code == 303
+        page = client.get(answer.headers["location"])
+        assert "This flag has cleared in the meantime" in page.text
+    with engine.connect() as connection:
+        row = connection.execute(select(flags).where(flags.c.flag_id == flag.flag_id)).one()
+    engine.dispose()
+    assert (row.acknowledged_by, row.snoozed_until) == (None, None)
+
+
+@pytest.mark.reliability
+def test_a_form_sent_while_the_database_is_busy_gets_a_page_that_says_so(
+    firm: WebFirm,
+) -> None:
+    settings = firm.settings.model_copy(update={"lock_timeout_seconds": 1.0})
+    client = TestClient(create_app(settings), follow_redirects=False)
+    sign_in(client, firm.pm)
+    flag = open_flags(firm, firm.pm)[0]
+    token = csrf_of(client.get(f"/app/clients/{flag.client_id}").text)
+    holder = sqlite3.connect(settings.home / "risk.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        answer = client.post(f"/app/flags/{flag.flag_id}/ack", data={"csrf_token": token})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert answer.status_code == 503
+    assert int(answer.headers["Retry-After"]) > 0
+    assert "text/html" in answer.headers["content-type"]
+    assert "Please try again in a few seconds" in answer.text
+    assert next(f for f in open_flags(firm, firm.pm) if f.flag_id == flag.flag_id) == flag
