@@ -34,7 +34,7 @@ SCORER_VERSION = 6
 #: Characters of a message that are read. What a sender writes comes first; a
 #: longer text is quoted history, a pasted log or an attachment's text, and
 #: reading it all would let one message hold the scorer for as long as it likes.
-SCORED_LENGTH = 20_000
+SCORED_LENGTH = 10_000
 CACHE_FILE = f"message_scores-v{SCORER_VERSION}.parquet"
 #: What is kept per message, besides its id and text hash.
 SCORES = ("language", "polarity", "billing_question", "relationship_doubt")
