@@ -152,6 +152,12 @@ def score(
 def _print_run(summary: RunSummary) -> None:
     for risk, note in summary.notes.items():
         typer.echo(f"{risk}: not scored: {note}", err=True)
+    if summary.same_date_run is not None:
+        typer.echo(
+            f"run {summary.same_date_run} at {summary.as_of} finished while this one computed: "
+            "it stands, and this one stored nothing"
+        )
+        return
     levels = ", ".join(
         f"{risk} {counts['high']} high / {counts['elevated']} elevated"
         for risk, counts in summary.levels.items()
