@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import secrets
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -213,10 +214,14 @@ def _read_cache(cache_dir: str | Path | None) -> pd.DataFrame:
 def _write_cache(cache_dir: str | Path, scores: pd.DataFrame) -> None:
     folder = Path(cache_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    partial = folder / (CACHE_FILE + ".tmp")
+    # A name of its own: two runs writing at once must not rename each other's file.
+    partial = folder / f"{CACHE_FILE}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     out = scores.assign(
         billing_question=scores["billing_question"].astype(bool),
         relationship_doubt=scores["relationship_doubt"].astype(bool),
     )
-    out.to_parquet(partial, index=False)
-    partial.replace(folder / CACHE_FILE)  # atomic: a crash never leaves half a cache
+    try:
+        out.to_parquet(partial, index=False)
+        partial.replace(folder / CACHE_FILE)  # atomic: a crash never leaves half a cache
+    finally:
+        partial.unlink(missing_ok=True)

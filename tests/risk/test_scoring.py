@@ -147,13 +147,14 @@ def test_flags_open_update_clear_and_alert_only_on_rises(
         ).scalar_one()
     assert pending == first.alerts
 
-    # The same data again: nothing new, nothing to alert, every flag steady.
+    # The same date again: nothing opened, nothing to alert, and each flag is still
+    # this date's news (the trend compares with earlier dates, never with its twin).
     second = score(database, settings, "cli:test", as_of=AS_OF, models=models)
     assert (second.opened, second.cleared, second.alerts) == (0, 0, 0)
     with database.connect() as connection:
         rows = connection.execute(select(flags.c.flag_id, flags.c.trend, flags.c.status)).all()
     assert {row.flag_id for row in rows} == set(opened)
-    assert {row.trend for row in rows} == {"steady"}
+    assert {row.trend for row in rows} == {"new"}
 
     # Thresholds no client reaches, not even within the hysteresis: every flag clears.
     calm = _calm(tmp_path)
