@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,26 @@ POSTGRES_URL = os.environ.get(
 )
 
 
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A schema of its own on the shared PostgreSQL server, dropped afterwards (a test
+    that needs the server skips, or fails under CI, when it does not answer)."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    try:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    except OperationalError as exc:
+        admin.dispose()
+        service_missing(f"PostgreSQL does not answer at {POSTGRES_URL}: {exc.orig}")
+    try:
+        yield schema
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A migrated, empty app database: SQLite in a temporary folder, and PostgreSQL
@@ -63,20 +84,10 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]
         yield engine
         engine.dispose()
         return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    try:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    except OperationalError as exc:
-        admin.dispose()
-        service_missing(f"PostgreSQL does not answer at {POSTGRES_URL}: {exc.orig}")
-    engine = make_engine(POSTGRES_URL, schema=schema)
-    try:
-        upgrade(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
+    with postgres_schema() as schema:
+        engine = make_engine(POSTGRES_URL, schema=schema)
+        try:
+            upgrade(engine)
+            yield engine
+        finally:
+            engine.dispose()

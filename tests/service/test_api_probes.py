@@ -19,7 +19,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -28,8 +27,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, func, insert, select, text, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine, func, insert, select, text, update
 from typer.testing import CliRunner
 
 from features.contract import TEXT_MAX_LENGTH
@@ -43,7 +41,7 @@ from service.api import create_app
 from service.cli import EXIT_BUSY
 from service.cli import app as cli
 from service.limits import INGEST_BODY_BYTES
-from tests.conftest import POSTGRES_URL, service_missing
+from tests.conftest import POSTGRES_URL, postgres_schema
 from tests.service.api_firm import THRESHOLDS, ScoredFirm, copy_home, open_flags
 from tests.service.test_api import GOOD, count, key, problem
 
@@ -236,9 +234,17 @@ def test_the_timeline_comes_in_pages_that_join_up(
 # --- a busy database -------------------------------------------------------------------
 
 
-def _busy_answer(response: Any) -> None:
-    assert problem(response, 503, ["database"])["msg"] == BUSY
-    assert int(response.headers["Retry-After"]) > 0
+def _writes_are_refused_as_busy(
+    api: TestClient, firm: ScoredFirm, flag_id: str, client_id: str
+) -> None:
+    """A flag action and an ingest, while another writer holds the database."""
+    row = dict(GOOD, client_id=client_id, message_id="M-PROBE-BUSY")
+    for response in (
+        api.post(f"/flags/{flag_id}/ack", headers=key(firm, "pm")),
+        api.post("/ingest", headers=key(firm, "admin"), json={"file": "messages", "rows": [row]}),
+    ):
+        assert problem(response, 503, ["database"])["msg"] == BUSY
+        assert int(response.headers["Retry-After"]) > 0
 
 
 def test_a_write_that_cannot_get_sqlites_lock_is_a_503_and_stores_nothing(
@@ -251,15 +257,7 @@ def test_a_write_that_cannot_get_sqlites_lock_is_a_503_and_stores_nothing(
     with TestClient(create_app(settings)) as api:
         holder.execute("BEGIN IMMEDIATE")  # another writer: a load, a score run
         try:
-            _busy_answer(api.post(f"/flags/{flag_id}/ack", headers=key(api_firm, "pm")))
-            row = dict(GOOD, client_id=client_id, message_id="M-PROBE-BUSY")
-            _busy_answer(
-                api.post(
-                    "/ingest",
-                    headers=key(api_firm, "admin"),
-                    json={"file": "messages", "rows": [row]},
-                )
-            )
+            _writes_are_refused_as_busy(api, api_firm, flag_id, client_id)
             assert api.get("/flags", headers=key(api_firm, "pm")).status_code == 200  # reads go on
         finally:
             holder.execute("ROLLBACK")
@@ -293,40 +291,29 @@ def postgres_firm(
     api_firm: ScoredFirm, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Settings]:
     """The scored firm again, in a PostgreSQL schema of its own (dropped afterwards)."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    try:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    except OperationalError as exc:
-        admin.dispose()
-        service_missing(f"PostgreSQL does not answer at {POSTGRES_URL}: {exc.orig}")
-    settings = Settings(
-        home=tmp_path_factory.mktemp("postgres-home"),
-        database_url=f"{POSTGRES_URL}?options=-csearch_path%3D{schema}",
-        mlflow_tracking_uri=api_firm.mlflow_uri,
-        lock_timeout_seconds=1.0,
-        **THRESHOLDS,
-    )
-    engine = make_engine(settings.database_url)
-    try:
-        upgrade(engine)
-        load(engine, api_firm.bundle, "test")
-        score(engine, settings, "test")
-        # The same callers: their keys' rows, so the same secrets open this database too.
-        source = make_engine(f"sqlite:///{api_firm.home / 'risk.db'}")
-        with source.connect() as connection:
-            keys = [dict(row) for row in connection.execute(select(api_keys)).mappings()]
-        source.dispose()
-        with engine.begin() as connection:
-            connection.execute(insert(api_keys), keys)
-        engine.dispose()
+    with postgres_schema() as schema:
+        settings = Settings(
+            home=tmp_path_factory.mktemp("postgres-home"),
+            database_url=f"{POSTGRES_URL}?options=-csearch_path%3D{schema}",
+            mlflow_tracking_uri=api_firm.mlflow_uri,
+            lock_timeout_seconds=1.0,
+            **THRESHOLDS,
+        )
+        engine = make_engine(settings.database_url)
+        try:
+            upgrade(engine)
+            load(engine, api_firm.bundle, "test")
+            score(engine, settings, "test")
+            # The same callers: their keys' rows, so the same secrets open this database.
+            source = make_engine(f"sqlite:///{api_firm.home / 'risk.db'}")
+            with source.connect() as connection:
+                keys = [dict(row) for row in connection.execute(select(api_keys)).mappings()]
+            source.dispose()
+            with engine.begin() as connection:
+                connection.execute(insert(api_keys), keys)
+        finally:
+            engine.dispose()
         yield settings
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
 
 
 def test_a_write_that_cannot_get_a_postgresql_lock_is_a_503_and_stores_nothing(
@@ -340,15 +327,7 @@ def test_a_write_that_cannot_get_a_postgresql_lock_is_a_503_and_stores_nothing(
         held.execute(select(flags.c.flag_id).where(flags.c.flag_id == flag_id).with_for_update())
         held.execute(text("LOCK TABLE messages IN EXCLUSIVE MODE"))
         try:
-            _busy_answer(api.post(f"/flags/{flag_id}/ack", headers=key(api_firm, "pm")))
-            row = dict(GOOD, client_id=client_id, message_id="M-PROBE-BUSY")
-            _busy_answer(
-                api.post(
-                    "/ingest",
-                    headers=key(api_firm, "admin"),
-                    json={"file": "messages", "rows": [row]},
-                )
-            )
+            _writes_are_refused_as_busy(api, api_firm, flag_id, client_id)
         finally:
             transaction.rollback()
         assert (_events(postgres_firm, flag_id), count(postgres_firm, "messages")) == before
