@@ -14,10 +14,9 @@ import numpy as np
 import pandas as pd
 
 from features.bundle import Bundle
+from features.risks import CHURN, DISPUTE
 from features.summary import event_dates
 from features.windows import Events, codes_of, day_numbers
-
-HORIZONS = {"dispute_30d": 30, "churn_90d": 90}
 
 
 def build_labels(bundle: Bundle, rows: pd.DataFrame | pd.Index) -> pd.DataFrame:
@@ -37,7 +36,7 @@ def build_labels(bundle: Bundle, rows: pd.DataFrame | pd.Index) -> pd.DataFrame:
     # end before the messages do.
     invoice_dates = bundle.invoices[["issued_at", "paid_at", "disputed_at"]].max().max()
     last_invoice_day = day_numbers(pd.Series([invoice_dates]))[0]
-    observed_until = {"dispute_30d": min(last_day, last_invoice_day), "churn_90d": last_day}
+    observed_until = {DISPUTE.label: min(last_day, last_invoice_day), CHURN.label: last_day}
     disputes = Events(
         codes_of(bundle.invoices["client_id"], ids), day_numbers(bundle.invoices["disputed_at"])
     )
@@ -45,8 +44,8 @@ def build_labels(bundle: Bundle, rows: pd.DataFrame | pd.Index) -> pd.DataFrame:
         codes_of(bundle.churn["client_id"], ids), day_numbers(bundle.churn["churned_at"])
     )
     out = {}
-    for name, events in (("dispute_30d", disputes), ("churn_90d", churns)):
-        horizon = HORIZONS[name]
+    for risk, events in ((DISPUTE, disputes), (CHURN, churns)):
+        name, horizon = risk.label, risk.horizon_days
         happened = (events.count(client, day + horizon) - events.count(client, day)) > 0
         observed = day + horizon <= observed_until[name]
         label = np.where(happened, 1.0, np.where(observed, 0.0, np.nan))

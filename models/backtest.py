@@ -17,14 +17,12 @@ import pandas as pd
 
 from features import build_features, build_labels
 from features.bundle import Bundle
-from features.labels import HORIZONS
+from features.risks import RISKS
 from models import registry
 from models.dataset import training_set, weekly_as_of
 from models.evaluate import against_baselines
 from models.retrain import events_for, missing_labels_reason
 from models.train import MODEL_KIND, fit, logistic_baseline
-
-COLUMNS = {"dispute_30d": "dispute_risk", "churn_90d": "churn_risk"}
 
 
 @dataclass(frozen=True)
@@ -56,20 +54,21 @@ def backtest(
     out = pd.DataFrame(index=features.index)
     tables: dict[str, pd.DataFrame] = {}
     notes: list[str] = []
-    for target, horizon in HORIZONS.items():
+    for risk in RISKS:
+        target, horizon, column = risk.label, risk.horizon_days, risk.score_column
         # Only labels whose whole window had passed by the cut-off.
         ended = np.asarray(data.as_of + pd.Timedelta(days=horizon) <= cutoff)
         train = data.rows(ended)
         reason = missing_labels_reason(train.labels[target], target)
         if reason:
-            notes.append(f"{COLUMNS[target]} left empty: {reason}")
-            out[COLUMNS[target]] = np.nan
+            notes.append(f"{column} left empty: {reason}")
+            out[column] = np.nan
             continue
         model = fit(train, target, MODEL_KIND, horizon)
         logistic = logistic_baseline(model, train, target, horizon)
-        out[COLUMNS[target]] = model.predict_proba(features)
+        out[column] = model.predict_proba(features)
         tables[target] = against_baselines(
-            out[COLUMNS[target]],
+            out[column],
             pd.Series(logistic.predict_proba(features), index=features.index),
             features,
             labels[target],
@@ -100,4 +99,5 @@ def backtest(
                 )
     scores = out.reset_index()
     scores["as_of"] = scores["as_of"].dt.strftime("%Y-%m-%d")
-    return Backtest(scores[["client_id", "as_of", "dispute_risk", "churn_risk"]], tables, notes)
+    columns = ["client_id", "as_of", *(risk.score_column for risk in RISKS)]
+    return Backtest(scores[columns], tables, notes)

@@ -16,10 +16,10 @@ import pandas as pd
 
 from features import build_features, build_labels
 from features.bundle import Bundle
-from features.labels import HORIZONS
+from features.risks import LABELS
 from features.summary import event_dates
 
-TARGETS = tuple(HORIZONS)
+TARGETS = LABELS
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from features.bundle import Bundle
-from features.labels import HORIZONS
+from features.risks import by_label
 from models import registry
 from models.dataset import TrainingSet, holdout_start, out_of_time_split
 from models.evaluate import against_baselines, compare
@@ -190,7 +190,7 @@ def challenge(
     """Fit a ``kind`` challenger with ``params`` (without the ``dropped`` features) on
     the rows before ``data``'s holdout, as ``risk train`` does, and score it, the
     logistic baseline, the scorecard and the current ``@champion`` on that holdout."""
-    horizon = HORIZONS[target]
+    horizon = by_label(target).horizon_days
     test_from = holdout_start(data.as_of)
     train_rows, test_rows = out_of_time_split(data.as_of, test_from, horizon)
     blanked = without_features(data, dropped)
@@ -289,7 +289,7 @@ def training_period(client: Any, target: str) -> tuple[pd.Timestamp, pd.Timestam
     from ``as_of_from`` to the last date whose label window closed before the holdout."""
     current = registry.champion(client, target)
     if current is None:
-        raise ValueError(f"no @champion for {registry.MODEL_NAMES[target]}: run `risk train`")
+        raise ValueError(f"no @champion for {by_label(target).model_name}: run `risk train`")
     tags = client.get_run(current.run_id).data.tags
     if "as_of_from" not in tags or "holdout_from" not in tags:
         raise ValueError(
@@ -297,5 +297,5 @@ def training_period(client: Any, target: str) -> tuple[pd.Timestamp, pd.Timestam
             "give the training period by hand"
         )
     start = pd.Timestamp(tags["as_of_from"])
-    end = pd.Timestamp(tags["holdout_from"]) - pd.Timedelta(days=HORIZONS[target] + 1)
+    end = pd.Timestamp(tags["holdout_from"]) - pd.Timedelta(days=by_label(target).horizon_days + 1)
     return start, end

@@ -20,7 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-MODEL_NAMES = {"dispute_30d": "billing-risk-dispute", "churn_90d": "billing-risk-churn"}
+from features.risks import RISKS, by_label
+
 CHAMPION = "champion"
 EXPERIMENT = "billing-risk"
 
@@ -70,7 +71,7 @@ def champion(client: Any, target: str) -> Champion | None:
     """The current champion of ``target``'s model, or None."""
     from mlflow.exceptions import MlflowException
 
-    name = MODEL_NAMES[target]
+    name = by_label(target).model_name
     try:
         version = client.get_model_version_by_alias(name, CHAMPION)
     except MlflowException:
@@ -83,7 +84,7 @@ def load(target: str, version: str | None = None) -> Any:
     import mlflow
 
     reference = f"@{CHAMPION}" if version is None else f"/{version}"
-    return mlflow.sklearn.load_model(f"models:/{MODEL_NAMES[target]}{reference}")
+    return mlflow.sklearn.load_model(f"models:/{by_label(target).model_name}{reference}")
 
 
 def log_model(estimator: Any, example: pd.DataFrame, target: str, register: bool) -> str | None:
@@ -102,7 +103,7 @@ def log_model(estimator: Any, example: pd.DataFrame, target: str, register: bool
         # Our own registry, loaded only by our own service: cloudpickle keeps the
         # calibrated pipeline whole (skops would need every tree type listed).
         serialization_format="cloudpickle",
-        registered_model_name=MODEL_NAMES[target] if register else None,
+        registered_model_name=by_label(target).model_name if register else None,
     )
     version = getattr(info, "registered_model_version", None)
     return None if version is None else str(version)
@@ -110,7 +111,7 @@ def log_model(estimator: Any, example: pd.DataFrame, target: str, register: bool
 
 def crown(client: Any, target: str, version: str, reason: str, by: str) -> None:
     """Move ``@champion`` of ``target`` to ``version``, recording who and why."""
-    name = MODEL_NAMES[target]
+    name = by_label(target).model_name
     client.set_registered_model_alias(name, CHAMPION, version)
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     for key, value in (
@@ -123,14 +124,14 @@ def crown(client: Any, target: str, version: str, reason: str, by: str) -> None:
 
 
 def mark_challenger(client: Any, target: str, version: str, reason: str) -> None:
-    name = MODEL_NAMES[target]
+    name = by_label(target).model_name
     client.set_model_version_tag(name, version, "role", "challenger")
     client.set_model_version_tag(name, version, "not_promoted_because", reason)
 
 
 def promote(tracking_uri: str, name: str, version: str, reason: str) -> str:
     """``risk promote``: make ``version`` of model ``name`` the champion by hand."""
-    targets = {model: target for target, model in MODEL_NAMES.items()}
+    targets = {risk.model_name: risk.label for risk in RISKS}
     if name not in targets:
         raise ValueError(f"unknown model {name!r}: expected one of {', '.join(targets)}")
     if not reason.strip():

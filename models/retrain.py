@@ -14,7 +14,7 @@ import pandas as pd
 from sklearn.frozen import FrozenEstimator
 
 from features.bundle import Bundle
-from features.labels import HORIZONS
+from features.risks import DISPUTE, RISKS
 from models import registry
 from models.dataset import TrainingSet, holdout_start, out_of_time_split, training_set, weekly_as_of
 from models.evaluate import (
@@ -53,7 +53,7 @@ class TargetResult:
 
 def events_for(bundle: Bundle, target: str) -> pd.DataFrame:
     """The dated events behind ``target``: disputes or churn, as ``client_id``, ``day``."""
-    if target == "dispute_30d":
+    if target == DISPUTE.label:
         rows = bundle.invoices.dropna(subset=["disputed_at"])
         return pd.DataFrame({"client_id": rows["client_id"], "day": rows["disputed_at"]})
     return pd.DataFrame({"client_id": bundle.churn["client_id"], "day": bundle.churn["churned_at"]})
@@ -71,7 +71,7 @@ def fingerprint(bundle: Bundle) -> str:
 def missing_labels_reason(labels: pd.Series, target: str) -> str | None:
     known = labels.dropna()
     if known.empty:
-        source = "disputed_at in invoices" if target == "dispute_30d" else "rows in churn.csv"
+        source = "disputed_at in invoices" if target == DISPUTE.label else "rows in churn.csv"
         return f"no {target} labels: the bundle has no {source}"
     if known.nunique() < 2:
         return f"no {target} labels of both kinds in the training period"
@@ -92,7 +92,8 @@ def retrain(
     import mlflow
 
     results = []
-    for target, horizon in HORIZONS.items():
+    for spec in RISKS:
+        target, horizon = spec.label, spec.horizon_days
         reason = missing_labels_reason(data.labels[target], target)
         if reason:
             say(f"{target}: skipped, {reason}")

@@ -15,11 +15,10 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from features.labels import HORIZONS
+from features.risks import RISKS, by_name
 from features.summary import event_dates
 from models.retrain import events_for
 from risk.flags import give_feedback
-from risk.levels import RISKS
 from risk.store import read_bundle
 from risk.tables import flag_events, flags
 
@@ -46,7 +45,7 @@ def record_demo_feedback(engine: Engine, share: float = 0.6, seed: int = 0) -> i
     _, last = event_dates(bundle)
     if last is None:
         return 0
-    events = {risk: events_for(bundle, target) for risk, target in RISKS.items()}
+    events = {risk.name: events_for(bundle, risk.label) for risk in RISKS}
     rng = np.random.default_rng(seed)
     recorded = 0
     for flag_id, client_id, risk, opened_on in zip(
@@ -56,7 +55,7 @@ def record_demo_feedback(engine: Engine, share: float = 0.6, seed: int = 0) -> i
         candidates["opened_on"],
         strict=True,
     ):
-        horizon = pd.Timedelta(days=HORIZONS[RISKS[str(risk)]])
+        horizon = pd.Timedelta(days=by_name(str(risk)).horizon_days)
         opened = pd.Timestamp(str(opened_on))
         if opened + horizon > last or rng.uniform() > share:
             continue

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from features.risks import by_name
 from risk.settings import Settings
 
-#: The two risks: name used in flags and the API -> the model's target.
-RISKS = {"dispute": "dispute_30d", "churn": "churn_90d"}
 LEVELS = ("elevated", "high")  # in rising order
 _RANK = {None: 0, "elevated": 1, "high": 2}
 
@@ -28,8 +27,8 @@ def levels_of(
 ) -> pd.Series:
     """``high``, ``elevated`` or None for each probability. A client whose flag is open
     (``flagged``) stays ``elevated`` down to ``clear_ratio`` x the elevated threshold."""
-    elevated = getattr(settings, f"{risk}_elevated")
-    high = getattr(settings, f"{risk}_high")
+    elevated = getattr(settings, by_name(risk).elevated_setting)
+    high = getattr(settings, by_name(risk).high_setting)
     out = pd.Series([None] * len(probability), index=probability.index, dtype=object)
     if flagged is not None:
         kept = flagged.reindex(probability.index, fill_value=False).astype(bool)

@@ -11,10 +11,10 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from features.build import FEATURES
-from features.labels import HORIZONS, build_labels
+from features.labels import build_labels
+from features.risks import RISKS
 from features.summary import event_dates
 from risk.flags import feedback_labels
-from risk.levels import RISKS
 from risk.reasons import reason_kind
 from risk.store import read_bundle
 from risk.tables import score_runs, scores, signals
@@ -47,13 +47,16 @@ def scored_outcomes(engine: Engine) -> pd.DataFrame:
     _, found = event_dates(bundle)
     last = found if found is not None else pd.Timestamp.min
     outcome = np.full(len(frame), np.nan)
-    for risk, target in RISKS.items():
-        mine = (frame["risk"] == risk).to_numpy()
+    for risk in RISKS:
+        target = risk.label
+        mine = (frame["risk"] == risk.name).to_numpy()
         index = pd.MultiIndex.from_frame(frame.loc[mine, ["client_id", "as_of"]])
         known = labels[target].reindex(index).to_numpy()
         # An event inside a window still open is known, its absence is not: count
         # only windows that have passed, or calibration would see only the events.
-        passed = (frame.loc[mine, "as_of"] + pd.Timedelta(days=HORIZONS[target]) <= last).to_numpy()
+        passed = (
+            frame.loc[mine, "as_of"] + pd.Timedelta(days=risk.horizon_days) <= last
+        ).to_numpy()
         outcome[mine] = np.where(passed, known, np.nan)
     return frame.assign(outcome=outcome)
 

@@ -26,12 +26,13 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, text, u
 
 from features.build import build_features
 from features.bundle import Bundle
+from features.risks import RISKS, by_name
 from features.summary import event_dates
 from models import registry
 from models.attribution import baseline_shapley
 from models.train import FEATURE_COLUMNS
 from risk.alerts import queue, should_alert
-from risk.levels import RISKS, cap_high, levels_of, trend
+from risk.levels import cap_high, levels_of, trend
 from risk.reasons import GROUPS, next_step, reason_group, reason_text
 from risk.settings import Settings
 from risk.store import insert_rows, read_bundle
@@ -53,7 +54,7 @@ class Model:
 
     @property
     def label(self) -> str:
-        return f"{registry.MODEL_NAMES[RISKS[self.risk]]}/{self.version}"
+        return f"{by_name(self.risk).model_name}/{self.version}"
 
 
 @dataclass
@@ -83,17 +84,17 @@ def champions(settings: Settings) -> tuple[dict[str, Model], dict[str, str]]:
     client = registry.connect(settings.mlflow_tracking_uri)
     models: dict[str, Model] = {}
     notes: dict[str, str] = {}
-    for risk, target in RISKS.items():
-        found = registry.champion(client, target)
+    for risk in RISKS:
+        found = registry.champion(client, risk.label)
         if found is None:
-            notes[risk] = f"no @champion for {registry.MODEL_NAMES[target]}: run `risk train`"
+            notes[risk.name] = f"no @champion for {risk.model_name}: run `risk train`"
             continue
-        estimator = registry.load(target, found.version)
+        estimator = registry.load(risk.label, found.version)
 
         def predict(frame: pd.DataFrame, estimator: Any = estimator) -> np.ndarray:
             return np.asarray(estimator.predict_proba(frame[FEATURE_COLUMNS])[:, 1])
 
-        models[risk] = Model(risk=risk, version=found.version, predict=predict)
+        models[risk.name] = Model(risk=risk.name, version=found.version, predict=predict)
     return models, notes
 
 

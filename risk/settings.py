@@ -14,6 +14,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from features.risks import RISKS
+
 #: Seconds a write waits for another writer's lock before it gives up.
 LOCK_TIMEOUT_SECONDS = 15.0
 
@@ -124,11 +126,13 @@ class Settings(BaseSettings):
         self.home = home
         if not self.database_url:
             self.database_url = f"sqlite:///{home / 'risk.db'}"
-        for risk in ("dispute", "churn"):
-            elevated, high = getattr(self, f"{risk}_elevated"), getattr(self, f"{risk}_high")
+        for risk in RISKS:
+            elevated = getattr(self, risk.elevated_setting)
+            high = getattr(self, risk.high_setting)
             if elevated > high:
                 raise ValueError(
-                    f"{risk}_elevated ({elevated}) must not exceed {risk}_high ({high})"
+                    f"{risk.elevated_setting} ({elevated}) must not exceed "
+                    f"{risk.high_setting} ({high})"
                 )
         if not self.mlflow_tracking_uri:
             self.mlflow_tracking_uri = f"sqlite:///{home / 'mlflow.db'}"

@@ -19,11 +19,10 @@ import pandas as pd
 
 from features.bundle import Bundle
 from features.labels import build_labels
+from features.risks import RISKS
 from models.evaluate import top_share_flags
-from risk.levels import RISKS
 
 #: The backtest CSV's probability column for each risk (``risk backtest --out``).
-SCORE_COLUMNS = {"dispute": "dispute_risk", "churn": "churn_risk"}
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ class Suggestion:
 def read_backtest(path: str) -> pd.DataFrame:
     """A ``risk backtest --out`` file, indexed by (client_id, as_of); errors name the problem."""
     scores = pd.read_csv(path, dtype={"client_id": str})
-    missing = {"client_id", "as_of", *SCORE_COLUMNS.values()} - set(scores.columns)
+    missing = {"client_id", "as_of", *(risk.score_column for risk in RISKS)} - set(scores.columns)
     if missing:
         raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
     as_of = pd.to_datetime(scores["as_of"], format="ISO8601", errors="coerce")
@@ -61,12 +60,12 @@ def suggest(scores: pd.DataFrame, bundle: Bundle) -> dict[str, Suggestion]:
     """Thresholds per risk from backtest ``scores`` and the outcomes in ``bundle``."""
     labels = build_labels(bundle, scores.index)
     out: dict[str, Suggestion] = {}
-    for risk, target in RISKS.items():
-        column = SCORE_COLUMNS[risk]
+    for risk in RISKS:
+        target, column = risk.label, risk.score_column
         known = labels[target].notna() & scores[column].notna()
         if known.sum() == 0 or labels.loc[known, target].sum() == 0:
             continue
-        out[risk] = _suggest(risk, scores.loc[known, column], labels.loc[known, target])
+        out[risk.name] = _suggest(risk.name, scores.loc[known, column], labels.loc[known, target])
     return out
 
 

@@ -33,6 +33,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from features.risks import NAMES
 from risk.alerts import status as alert_status
 from risk.clients import TIMELINE_LIMIT, TIMELINE_MAX_LIMIT, client_detail, timeline
 from risk.db import BUSY, current_revision, is_busy, make_engine, require_current, upgrade
@@ -528,10 +529,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Pick up a moved ``@champion``."""
         models = load_models()
         return {
-            "models": {
-                risk: (models[risk].version if risk in models else None)
-                for risk in ("dispute", "churn")
-            }
+            "models": {risk: (models[risk].version if risk in models else None) for risk in NAMES}
         }
 
     @app.get("/health", response_model=schemas.Health, tags=["operations"])
@@ -545,10 +543,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             database = "unreachable"
         with models_lock:
             models = dict(state["models"])
-        versions = {
-            risk: (models[risk].version if risk in models else None)
-            for risk in ("dispute", "churn")
-        }
+        versions = {risk: (models[risk].version if risk in models else None) for risk in NAMES}
         healthy = database == "ok" and all(versions.values())
         return {"status": "ok" if healthy else "degraded", "database": database, "models": versions}
 

@@ -24,6 +24,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from features.risks import NAMES
+
 WIDTH = 720
 HEIGHT = 220
 LEFT, RIGHT, TOP, BOTTOM = 60, 14, 12, 26
@@ -297,7 +299,7 @@ def history_chart(
             COLORS[risk],
             [(h["as_of"], float(h["probability"])) for h in history if h["risk"] == risk],
         )
-        for risk in ("dispute", "churn")
+        for risk in NAMES
     ]
     latest = {h["risk"]: float(h["probability"]) for h in history}
     desc = "; ".join(

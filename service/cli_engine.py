@@ -188,10 +188,11 @@ def flags_list(
     """List the open flags, highest risk first."""
     if ctx.invoked_subcommand is not None:
         return
+    from features.risks import NAMES
     from risk.flags import list_flags
 
     for hint, value, allowed in (
-        ("--risk", risk, ("dispute", "churn")),
+        ("--risk", risk, NAMES),
         ("--level", level, ("high", "elevated")),
     ):
         if value is not None and value not in allowed:

@@ -38,6 +38,7 @@ from markupsafe import Markup
 from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
+from features.risks import NAMES
 from risk import sessions
 from risk.clients import client_detail, timeline
 from risk.flags import (
@@ -59,7 +60,6 @@ TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 SESSION_COOKIE = "risk_session"
 SESSION_SECONDS = int(sessions.LIFETIME.total_seconds())
 LANGS = ("en", "de")
-RISKS = ("dispute", "churn")
 LEVELS = ("high", "elevated")
 #: The default snooze, in days from today.
 SNOOZE_DAYS = 14
@@ -593,7 +593,7 @@ def web_router() -> APIRouter:
         user = current(request)
         if user is None:
             return redirect("/login?" + urlencode({"next": "/app/flags"}))
-        chosen_risk = risk if risk in RISKS else None
+        chosen_risk = risk if risk in NAMES else None
         chosen_level = level if level in LEVELS else None
         found = find_flags(engine_of(request), risk=chosen_risk, level=chosen_level, principal=user)
         return render(
@@ -603,7 +603,7 @@ def web_router() -> APIRouter:
                 "flags": found,
                 "risk": chosen_risk or "",
                 "level": chosen_level or "",
-                "risks": RISKS,
+                "risks": NAMES,
                 "levels": LEVELS,
             },
             user=user,

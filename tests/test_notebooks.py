@@ -159,10 +159,11 @@ def test_retrain_runs_and_registers_a_decided_challenger(demo_firm: DemoFirm) ->
     notebook = run_notebook("02_retrain.ipynb", demo_firm.parameters())
     assert outputs_of(notebook, "image/png")
 
+    from features.risks import RISKS
     from models import registry
 
     client = registry.connect(str(demo_firm.parameters()["TRACKING_URI"]))
-    for name in registry.MODEL_NAMES.values():
+    for name in (risk.model_name for risk in RISKS):
         tags = client.get_model_version(name, "2").tags
         # The same data and parameters as `risk train`: a tie, so not promoted.
         assert tags["role"] == "challenger", tags

@@ -32,13 +32,12 @@ import httpx
 import numpy as np
 from sqlalchemy import func, select
 
-from features.labels import HORIZONS
+from features.risks import RISKS
 from features.simulation import simulate
 from models.dataset import training_set, weekly_as_of
 from models.train import MODEL_KIND, fit
 from risk.db import make_engine, upgrade
 from risk.keys import create_key
-from risk.levels import RISKS
 from risk.scoring import Model, score
 from risk.settings import Settings
 from risk.store import load
@@ -141,8 +140,10 @@ def main() -> None:
     bundle = simulate(args.clients, args.months, seed=3).bundle
     data = training_set(bundle, weekly_as_of(bundle))
     models = {
-        risk: Model(risk, "bench", fit(data, target, MODEL_KIND, HORIZONS[target]).predict_proba)
-        for risk, target in RISKS.items()
+        risk.name: Model(
+            risk.name, "bench", fit(data, risk.label, MODEL_KIND, risk.horizon_days).predict_proba
+        )
+        for risk in RISKS
     }
     projects = bundle.projects
     pm = projects.groupby("pm")["client_id"].nunique().idxmax()

@@ -18,13 +18,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from features.labels import HORIZONS
+from features.risks import RISKS
 from features.simulation import simulate
 from models.dataset import training_set, weekly_as_of
 from models.train import MODEL_KIND, fit
 from risk.db import make_engine, upgrade
 from risk.delivery import deliver
-from risk.levels import RISKS
 from risk.scoring import Model, last_event_date, score
 from risk.settings import Settings
 from risk.store import load, read_bundle
@@ -47,8 +46,10 @@ def main() -> None:
     # Models fitted directly (no MLflow): this measures the engine, not the registry.
     data = training_set(bundle, weekly_as_of(bundle))
     models = {
-        risk: Model(risk, "bench", fit(data, target, MODEL_KIND, HORIZONS[target]).predict_proba)
-        for risk, target in RISKS.items()
+        risk.name: Model(
+            risk.name, "bench", fit(data, risk.label, MODEL_KIND, risk.horizon_days).predict_proba
+        )
+        for risk in RISKS
     }
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(home=Path(tmp), database_url=args.database or "")

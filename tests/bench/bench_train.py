@@ -22,7 +22,7 @@ import pandas as pd
 
 from features import load_bundle
 from features.bundle import Bundle
-from features.labels import HORIZONS
+from features.risks import by_label
 from features.simulation import simulate
 from models.evaluate import compare
 from models.retrain import events_for, metric, retrain
@@ -49,8 +49,6 @@ FIRMS = [
     # members was settled
     ("seventh_firm", 17, "an HR and talent advisory"),
 ]
-
-ORACLE_COLUMNS = {"dispute_30d": "dispute_risk", "churn_90d": "churn_risk"}
 
 
 def _independent_firm(
@@ -124,8 +122,8 @@ def main() -> None:
             table = result.table
             if oracle is not None:
                 held = result.holdout
-                horizon = HORIZONS[result.target]
-                truth = oracle_scores(oracle, held.index, ORACLE_COLUMNS[result.target])
+                horizon = by_label(result.target).horizon_days
+                truth = oracle_scores(oracle, held.index, by_label(result.target).score_column)
                 table = pd.concat(
                     [
                         table,

@@ -33,11 +33,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from features.risks import NAMES
 from features.simulation import Simulation, write_bundle
 from risk.db import make_engine, upgrade
 from risk.delivery import email_message, subject, text_body, webhook_body
 from risk.keys import create_key
-from risk.levels import RISKS
 from risk.reasons import GROUPS, next_step, reason_text
 from risk.scoring import FEATURE_COLUMNS, Model, score
 from risk.settings import Settings
@@ -107,7 +107,7 @@ def firm(small_simulation: Simulation, tmp_path_factory: pytest.TempPathFactory)
     engine = make_engine(settings.database_url)
     upgrade(engine)
     load(engine, small_simulation.bundle, "cli:golden")
-    models = {risk: fixed_model(risk) for risk in RISKS}
+    models = {risk: fixed_model(risk) for risk in NAMES}
     for day in (EARLIER, AS_OF):
         score(engine, settings, "cli:golden", as_of=day, models=models, notes={})
     clients = small_simulation.bundle.clients

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from features.risks import RISKS
 from features.simulation import simulate, write_bundle
 from models import registry
 from models.backtest import backtest
@@ -37,7 +38,7 @@ def test_first_training_registers_champions(trained: tuple[Path, Path]) -> None:
     _, home = trained
     assert (home / "mlartifacts").is_dir()  # everything under the data directory
     client = registry.connect(tracking(home))
-    for target, name in registry.MODEL_NAMES.items():
+    for target, name in ((risk.label, risk.model_name) for risk in RISKS):
         champion = registry.champion(client, target)
         assert champion is not None
         assert champion.name == name

@@ -15,14 +15,14 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from features.build import build_features
-from features.labels import HORIZONS
+from features.risks import RISKS
 from features.simulation import Simulation
 from models.attribution import baseline_shapley
 from models.dataset import training_set, weekly_as_of
 from models.train import fit
 from risk.alerts import should_alert
 from risk.flags import acknowledge, list_flags
-from risk.levels import RISKS, cap_high
+from risk.levels import cap_high
 from risk.reasons import GROUPS, reason_group
 from risk.scoring import FEATURE_COLUMNS, TOP_REASONS, Model, RunSummary, score
 from risk.settings import Settings
@@ -38,9 +38,9 @@ def models(small_simulation: Simulation) -> dict[str, Model]:
     bundle = small_simulation.bundle
     data = training_set(bundle, weekly_as_of(bundle))
     out = {}
-    for risk, target in RISKS.items():
-        fitted = fit(data, target, "gbm", HORIZONS[target])
-        out[risk] = Model(risk=risk, version="7", predict=fitted.predict_proba)
+    for risk in RISKS:
+        fitted = fit(data, risk.label, "gbm", risk.horizon_days)
+        out[risk.name] = Model(risk=risk.name, version="7", predict=fitted.predict_proba)
     return out
 
 

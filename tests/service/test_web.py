@@ -26,14 +26,13 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 from sqlalchemy import Engine, select, update
 
-from features.labels import HORIZONS
+from features.risks import RISKS
 from features.simulation import Simulation
 from models.dataset import training_set, weekly_as_of
 from models.train import fit
 from risk.db import make_engine, upgrade
 from risk.flags import Flag, feedback_labels, list_flags
 from risk.keys import Principal, create_key, hash_key, revoke_key
-from risk.levels import RISKS
 from risk.scoring import Model, score
 from risk.settings import Settings
 from risk.store import load
@@ -83,12 +82,12 @@ def _scored_firm(simulation: Simulation, home: Path) -> WebFirm:
     bundle = simulation.bundle
     data = training_set(bundle, weekly_as_of(bundle))
     models = {
-        risk: Model(
-            risk=risk,
+        risk.name: Model(
+            risk=risk.name,
             version="1",
-            predict=fit(data, target, "logistic", HORIZONS[target]).predict_proba,
+            predict=fit(data, risk.label, "logistic", risk.horizon_days).predict_proba,
         )
-        for risk, target in RISKS.items()
+        for risk in RISKS
     }
     settings = Settings(home=home, **THRESHOLDS)
     engine = make_engine(settings.database_url)
