@@ -1,9 +1,9 @@
 """The export bundle, the demo simulator and point-in-time features (the bottom layer)."""
 
 from features.build import FEATURES, build_features
-from features.bundle import Bundle, load_bundle
+from features.bundle.load import Bundle, load_bundle
+from features.bundle.validation import BundleError, Problem
 from features.labels import build_labels
-from features.validation import BundleError, Problem
 
 __all__ = [
     "FEATURES",

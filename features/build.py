@@ -16,12 +16,12 @@ from types import ModuleType
 import numpy as np
 import pandas as pd
 
-from features import billing, delivery, feedback, payments, relationship, silence
-from features.bundle import STRING, Bundle
-from features.message_scores import score_messages
+from features.bundle.load import STRING, Bundle
+from features.families import billing, feedback, payments, relationship, silence, spend
 from features.snapshot import Snapshot
+from features.text.message_scores import score_messages
 
-FAMILIES: tuple[ModuleType, ...] = (feedback, billing, delivery, silence, payments, relationship)
+FAMILIES: tuple[ModuleType, ...] = (feedback, billing, spend, silence, payments, relationship)
 
 #: Every feature with its one-line description and unit, in column order.
 FEATURES: dict[str, str] = {

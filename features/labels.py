@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from features.bundle import Bundle
+from features.bundle.load import Bundle
+from features.bundle.summary import event_dates
 from features.risks import CHURN, DISPUTE
-from features.summary import event_dates
 from features.windows import Events, codes_of, day_numbers
 
 
@@ -53,3 +53,11 @@ def build_labels(bundle: Bundle, rows: pd.DataFrame | pd.Index) -> pd.DataFrame:
             label = np.full(day.size, np.nan)
         out[name] = label
     return pd.DataFrame(out, index=index)
+
+
+def events_for(bundle: Bundle, target: str) -> pd.DataFrame:
+    """The dated events behind ``target``: disputes or churn, as ``client_id``, ``day``."""
+    if target == DISPUTE.label:
+        rows = bundle.invoices.dropna(subset=["disputed_at"])
+        return pd.DataFrame({"client_id": rows["client_id"], "day": rows["disputed_at"]})
+    return pd.DataFrame({"client_id": bundle.churn["client_id"], "day": bundle.churn["churned_at"]})

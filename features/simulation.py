@@ -55,8 +55,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from features import simulation_text as words
-from features.bundle import STRING, Bundle
-from features.contract import FILES
+from features.bundle.contract import FILES
+from features.bundle.load import STRING, Bundle
 
 DEFAULT_START = "2025-01-06"
 _WORKDAY_HOURS = 6.5

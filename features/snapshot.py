@@ -12,8 +12,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from features.bundle import Bundle
-from features.sentiment import sentiment_label
+from features.bundle.load import Bundle
+from features.text.sentiment import sentiment_label
 from features.windows import Events, codes_of, day_numbers
 
 

@@ -16,12 +16,13 @@ import numpy as np
 import pandas as pd
 
 from features import build_features, build_labels
-from features.bundle import Bundle
+from features.bundle.load import Bundle
+from features.labels import events_for
 from features.risks import RISKS
 from models import registry
 from models.dataset import training_set, weekly_as_of
 from models.evaluate import against_baselines
-from models.retrain import events_for, missing_labels_reason
+from models.retrain import missing_labels_reason
 from models.train import MODEL_KIND, fit, logistic_baseline
 
 

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from features import build_features, build_labels
-from features.bundle import Bundle
+from features.bundle.load import Bundle
+from features.bundle.summary import event_dates
 from features.risks import LABELS
-from features.summary import event_dates
 
 TARGETS = LABELS
 

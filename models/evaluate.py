@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
-from features.bundle import Bundle
+from features.bundle.load import Bundle
 from models.scorecard import scorecard
 
 TOP_SHARE = 0.10

@@ -24,12 +24,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from features.bundle import Bundle
+from features.bundle.load import Bundle
+from features.labels import events_for
 from features.risks import by_label
 from models import registry
 from models.dataset import TrainingSet, holdout_start, out_of_time_split
 from models.evaluate import against_baselines, compare
-from models.retrain import events_for, fingerprint, metric
+from models.retrain import fingerprint, metric
 from models.train import (
     FEATURE_COLUMNS,
     GBM_PARAMS,

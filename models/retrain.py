@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 from sklearn.frozen import FrozenEstimator
 
-from features.bundle import Bundle
+from features.bundle.load import Bundle
+from features.labels import events_for
 from features.risks import DISPUTE, RISKS
 from models import registry
 from models.dataset import TrainingSet, holdout_start, out_of_time_split, training_set, weekly_as_of
@@ -49,14 +50,6 @@ class TargetResult:
     # The model's risk and the label of every held-out row, to look further than the
     # table (a notebook, or a benchmark holding the firm's own ground truth).
     holdout: pd.DataFrame | None = None
-
-
-def events_for(bundle: Bundle, target: str) -> pd.DataFrame:
-    """The dated events behind ``target``: disputes or churn, as ``client_id``, ``day``."""
-    if target == DISPUTE.label:
-        rows = bundle.invoices.dropna(subset=["disputed_at"])
-        return pd.DataFrame({"client_id": rows["client_id"], "day": rows["disputed_at"]})
-    return pd.DataFrame({"client_id": bundle.churn["client_id"], "day": bundle.churn["churned_at"]})
 
 
 def fingerprint(bundle: Bundle) -> str:

@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
 
 from features.build import FEATURES
-from features.message_scores import score_texts
+from features.text.message_scores import score_texts
 from risk.flags import Flag, list_flags
 from risk.keys import Principal, visible_clients
 from risk.store import read_table

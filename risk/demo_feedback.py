@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from features.bundle.summary import event_dates
+from features.labels import events_for
 from features.risks import RISKS, by_name
-from features.summary import event_dates
-from models.retrain import events_for
 from risk.flags import give_feedback
 from risk.store import read_bundle
 from risk.tables import flag_events, flags

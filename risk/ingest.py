@@ -16,9 +16,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from features.bundle import check_bundle, parse_frame
-from features.contract import FILES
-from features.validation import SHOWN_LENGTH, ProblemLog, shown
+from features.bundle.contract import FILES
+from features.bundle.load import check_bundle, parse_frame
+from features.bundle.validation import SHOWN_LENGTH, ProblemLog, shown
 from risk.store import read_table, upsert
 from risk.tables import KEYS
 

@@ -11,9 +11,9 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from features.build import FEATURES
+from features.bundle.summary import event_dates
 from features.labels import build_labels
 from features.risks import RISKS
-from features.summary import event_dates
 from risk.flags import feedback_labels
 from risk.reasons import reason_kind
 from risk.store import read_bundle

@@ -25,9 +25,9 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
 
 from features.build import build_features
-from features.bundle import Bundle
+from features.bundle.load import Bundle
+from features.bundle.summary import event_dates
 from features.risks import RISKS, by_name
-from features.summary import event_dates
 from models import registry
 from models.attribution import baseline_shapley
 from models.train import FEATURE_COLUMNS

@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import ColumnElement, Connection, Engine, Table, and_, bindparam, insert, select
 
-from features.bundle import Bundle, parse_frame
-from features.contract import FILES
-from features.validation import ProblemLog
+from features.bundle.contract import FILES
+from features.bundle.load import Bundle, parse_frame
+from features.bundle.validation import ProblemLog
 from risk.db import require_current
 from risk.tables import CONTRACT, KEYS, bundle_loads
 

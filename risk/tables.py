@@ -1,6 +1,6 @@
 """The app database's tables, in one SQLAlchemy ``MetaData``.
 
-One table per contract file, built from ``features.contract`` so the database
+One table per contract file, built from ``features.bundle.contract`` so the database
 holds exactly what the data contract describes, keyed by the file's id (progress
 by project and report date). Then what billing-risk itself writes: bundle loads,
 score runs and scores (with reasons and model versions), flags and their events,
@@ -34,7 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeEngine
 
-from features.contract import EMAIL_MAX_LENGTH, FILES, ID_MAX_LENGTH, FileSpec
+from features.bundle.contract import EMAIL_MAX_LENGTH, FILES, ID_MAX_LENGTH, FileSpec
 
 metadata = MetaData(
     # Named constraints, so Alembic can alter them the same way on SQLite and PostgreSQL.

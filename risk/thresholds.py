@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from features.bundle import Bundle
+from features.bundle.load import Bundle
 from features.labels import build_labels
 from features.risks import RISKS
 from models.evaluate import top_share_flags

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     # typer carries its own copy of click: its Context is the one commands receive.
     from typer._click.core import Context as ClickContext
 
-    from features.bundle import Bundle
+    from features.bundle.load import Bundle
 
 #: The exit status of a command that found the database busy: sysexits' EX_TEMPFAIL,
 #: which cron wrappers and supervisors read as "try again later".
@@ -108,7 +108,7 @@ def validate(
     bundle: Annotated[Path, typer.Argument(help="Folder holding the export bundle.")],
 ) -> None:
     """Check a bundle against the data contract; list every problem or summarise it."""
-    from features.summary import summarize
+    from features.bundle.summary import summarize
 
     loaded = _load_or_exit(bundle)
     typer.echo(f"{bundle}: valid export bundle")
@@ -138,7 +138,7 @@ def features(
     import pandas as pd
 
     from features import build_features, build_labels
-    from features.summary import event_dates
+    from features.bundle.summary import event_dates
 
     if out.suffix not in (".csv", ".parquet"):
         raise typer.BadParameter("must end in .csv or .parquet", param_hint="--out")

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from features import build_features, load_bundle
-from features.bundle import Bundle
+from features.bundle.load import Bundle
 from features.simulation import simulate, write_bundle
 from tests.bench.bench_simulate import peak_rss_gib
 
@@ -123,7 +123,7 @@ def main() -> None:
         one = time.perf_counter() - began
         peak = peak_rss_gib()
 
-        from features.message_scores import score_messages
+        from features.text.message_scores import score_messages
 
         scores = score_messages(bundle, cache)
         began = time.perf_counter()

@@ -17,8 +17,8 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pandas as pd
 
-from features.billing_questions import is_billing_question
-from features.sentiment import SentimentScorer, sentiment_label
+from features.text.billing_questions import is_billing_question
+from features.text.sentiment import SentimentScorer, sentiment_label
 from tests.conftest import ROOT, SHARED
 
 LABELS = ("negative", "neutral", "positive")

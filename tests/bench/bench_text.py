@@ -19,10 +19,11 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from features.billing_questions import is_billing_question
-from features.message_scores import SCORED_LENGTH, score_texts
-from features.relationship_doubts import is_relationship_doubt
-from features.sentiment import _ADDRESSES, SentimentScorer, detect_language
+from features.text.billing_questions import is_billing_question
+from features.text.doubts import is_relationship_doubt
+from features.text.language import detect_language
+from features.text.message_scores import SCORED_LENGTH, score_texts
+from features.text.sentiment import _ADDRESSES, SentimentScorer
 
 
 def shape(name: str, length: int) -> str:

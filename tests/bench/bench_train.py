@@ -21,11 +21,12 @@ from pathlib import Path
 import pandas as pd
 
 from features import load_bundle
-from features.bundle import Bundle
+from features.bundle.load import Bundle
+from features.labels import events_for
 from features.risks import by_label
 from features.simulation import simulate
 from models.evaluate import compare
-from models.retrain import events_for, metric, retrain
+from models.retrain import metric, retrain
 from tests.bench.bench_simulate import peak_rss_gib
 
 # Independent firms: (module under tests/bench, seed, what it is). Each module's

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from features.billing_questions import is_billing_question
+from features.text.billing_questions import is_billing_question
 from tests.features.labelled import precision_recall
 
 

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from features import FEATURES, Bundle, build_features, build_labels, load_bundle
-from features.sentiment import SentimentScorer
 from features.simulation import Simulation
+from features.text.sentiment import SentimentScorer
 
 TINY = {
     "clients.csv": (
@@ -259,7 +259,7 @@ def test_a_billing_question_counts(tiny: Bundle) -> None:
 def test_hours_by_day_are_the_same_summed_densely_or_sorted(
     small_simulation: Simulation, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from features import relationship
+    from features.families import relationship
 
     bundle = small_simulation.bundle
     as_of = pd.date_range("2025-01-05", periods=6, freq="28D")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from features.contract import FILES
+from features.bundle.contract import FILES
 from tests.conftest import SHARED
 
 CONTRACT = SHARED / "DATA_CONTRACT.md"

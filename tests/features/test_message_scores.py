@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from features import message_scores
-from features.message_scores import CACHE_FILE, score_messages
+from features.text import message_scores
 from features.simulation import Simulation
+from features.text.message_scores import CACHE_FILE, score_messages
 from tests.conftest import ROOT
 
 
@@ -95,7 +95,7 @@ def test_a_script_without_a_main_guard_still_scores(tmp_path: Path) -> None:
     script = tmp_path / "unguarded.py"
     script.write_text(
         "import os\n"
-        "from features import message_scores\n"
+        "from features.text import message_scores\n"
         "message_scores.PARALLEL_FROM = 10\n"
         "os.cpu_count = lambda: 2\n"
         "texts = [f'We are very unhappy with delay number {i}.' for i in range(40)]\n"

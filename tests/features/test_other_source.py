@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from features import build_features, build_labels, load_bundle
-from features.summary import event_dates
+from features.bundle.summary import event_dates
 from tests.bench.other_firm import make_bundle
 
 

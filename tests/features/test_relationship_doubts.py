@@ -15,7 +15,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from features.relationship_doubts import is_relationship_doubt
+from features.text.doubts import is_relationship_doubt
 from tests.features.labelled import DATA, precision_recall
 
 

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from features.sentiment import SentimentScorer, detect_language, sentiment_label
+from features.text.language import detect_language
+from features.text.sentiment import SentimentScorer, sentiment_label
 from tests.conftest import ROOT
 
 DEV_SET = ROOT / "tests" / "features" / "data" / "sentiment_dev.csv"

@@ -22,10 +22,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from features.billing_questions import is_billing_question
-from features.message_scores import SCORED_LENGTH, score_texts
-from features.relationship_doubts import is_relationship_doubt
-from features.sentiment import SentimentScorer, detect_language
+from features.text.billing_questions import is_billing_question
+from features.text.doubts import is_relationship_doubt
+from features.text.language import detect_language
+from features.text.message_scores import SCORED_LENGTH, score_texts
+from features.text.sentiment import SentimentScorer
 from tests.reliability.regex_audit import product_patterns, unfenced_repeats
 
 pytestmark = pytest.mark.reliability
@@ -35,7 +36,7 @@ PATTERNS = sorted(product_patterns(), key=lambda found: found[0])
 
 def test_the_product_holds_the_patterns_the_audit_reads() -> None:
     where = {name.rsplit(".", 1)[0] for name, _ in PATTERNS}
-    assert {"features.sentiment", "features.billing_questions"} <= where
+    assert {"features.text.sentiment", "features.text.billing_questions"} <= where
     assert len(PATTERNS) >= 20, [name for name, _ in PATTERNS]
 
 

@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, func, select
 
 from features.build import build_features
-from features.bundle import STRING
+from features.bundle.load import STRING
 from features.simulation import Simulation
 from risk.db import DatabaseNotReadyError, head_revision, make_engine, require_current
 from risk.store import load, read_bundle

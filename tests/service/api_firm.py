@@ -22,7 +22,7 @@ import pandas as pd
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from features.bundle import Bundle
+from features.bundle.load import Bundle
 from features.simulation import write_bundle
 from risk.db import make_engine, upgrade
 from risk.keys import create_key

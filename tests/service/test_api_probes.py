@@ -30,7 +30,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, insert, select, text, update
 from typer.testing import CliRunner
 
-from features.contract import TEXT_MAX_LENGTH
+from features.bundle.contract import TEXT_MAX_LENGTH
 from features.simulation import write_bundle
 from risk.db import BUSY, make_engine, upgrade
 from risk.scoring import score

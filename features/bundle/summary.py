@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from features.bundle import Bundle
-from features.contract import FILES
+from features.bundle.contract import FILES
+from features.bundle.load import Bundle
 
 #: The dated events of a bundle (work, report, invoice, payment, dispute,
 #: message, churn). Planned dates such as a project's end_date are not events.

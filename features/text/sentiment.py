@@ -33,286 +33,25 @@ from pathlib import Path
 
 import numpy as np
 
+from features.text.language import WORD, detect_language
+from features.text.lexicon import lexicon
+
 #: |polarity| from which a message reads positive or negative, per language, fixed
 #: on the hand-labelled client messages in tests/features/data/sentiment_dev.csv
 #: (English keeps VADER's published 0.05; German scores run hotter, its best is 0.15).
 THRESHOLDS = {"en": 0.05, "de": 0.15}
 
-# Client-service terms the general lexicons lack or under-weight (VADER's -4..4 scale).
-_EN_DOMAIN = {
-    "late": -1.6,
-    "delay": -1.5,
-    "delays": -1.6,
-    "delayed": -1.7,
-    "slipping": -1.4,
-    "overdue": -1.5,
-    "missed": -1.3,
-    "waiting": -0.9,
-    "cancelled": -1.6,
-    "canceled": -1.6,
-    "bug": -1.3,
-    "bugs": -1.5,
-    "buggy": -1.8,
-    "broke": -1.6,
-    "crash": -1.8,
-    "unacceptable": -2.6,
-    "overcharged": -2.2,
-    "expensive": -1.2,
-    "refund": -1.0,
-    "rebooked": -0.8,
-    "stuck": -1.4,
-    "unreliable": -1.9,
-    "useless": -2.3,
-    "smooth": 1.4,
-    "on-time": 1.4,
-    "responsive": 1.3,
-    "quick": 0.8,
-}
-# VADER scores words that business mail uses as procedure ("please" +1.3, "share",
-# "engagement", "acceptance"); in a client's message they carry no mood.
-_EN_PROCEDURAL = (
-    "please",
-    "pls",
-    "plz",
-    "fyi",
-    "share",
-    "shared",
-    "sharing",
-    "join",
-    "extend",
-    "security",
-    "responsible",
-    "engagement",
-    "acceptance",
-    "agreed",
-    "holiday",
-    "legal",
-    "number",
-    "matters",
-    "urgent",
-    "ok",
-    "okay",
-    "quick",
-    "original",
-    "credit",
-    "free",
-    "interest",
-    "care",
-    "reset",
-    "yes",
-    "no",
-)
-_DE_DOMAIN = {
-    "danke": 0.5,
-    "dank": 0.5,
-    "verspätet": -0.7,
-    "verspätung": -0.7,
-    "verzögerung": -0.7,
-    "verzögert": -0.7,
-    "verschoben": -0.4,
-    "fehler": -0.6,
-    "fehlerhaft": -0.8,
-    "kaputt": -0.8,
-    "katastrophe": -1.0,
-    "katastrophal": -1.0,
-    "leider": -0.4,
-    "ärgerlich": -0.8,
-    "zu teuer": -0.7,
-    "teuer": -0.5,
-    "ausgefallen": -0.7,
-    "verpasst": -0.6,
-    "frustrierend": -0.9,
-    "nervig": -0.7,
-    "unzuverlässig": -0.9,
-    "reibungslos": 0.7,
-    "schnell": 0.4,
-    "klasse": 0.8,
-    "spitze": 0.8,
-    "freuen": 0.6,
-    "freut": 0.6,
-    "zufriedenheit": 0.6,
-    "geduld": 0.0,
-    "ausfall": -0.7,
-    "störung": -0.7,
-    "schlechter": -0.8,
-    "besser": 0.3,
-    "mangelhaft": -0.9,
-    "unpünktlich": -0.8,
-    "spät": -0.6,
-    "später": -0.2,
-    "gefällt": 0.7,
-    "gefiel": 0.7,
-    "gelöst": 0.6,
-    "versprochen": -0.2,
-    "enttäuschend": -0.9,
-    "unzufrieden": -0.9,
-    "zufrieden": 0.8,
-}
-# Procedural words of business mail that the general lexicon scores ("bitte" +1,
-# "markiert" -0.7, "Angebot" +0.35): in a client's message they carry no mood.
-_DE_PROCEDURAL = frozenset(
-    {
-        "bitte",
-        "erhalten",
-        "offen",
-        "offene",
-        "offenen",
-        "angeben",
-        "bestätigt",
-        "bestätigen",
-        "markiert",
-        "angebot",
-        "angebote",
-        "sicherheit",
-        "geehrte",
-        "geehrter",
-        "geehrten",
-        "freundlichen",
-        "freundliche",
-        "liebe",
-        "lieber",
-        "herzliche",
-        "herzlichen",
-        "hoch",
-        "höher",
-        "gern",
-        "gerne",
-        "kurz",
-        "kurze",
-        "neue",
-        "neuen",
-        "neu",
-        # paying, buying and using are what clients do, not how they feel
-        # (and announcing, informing, raising, lasting report events, not attitudes)
-        "informiert",
-        "informieren",
-        "angekündigt",
-        "ankündigen",
-        "kündigt",
-        "kündigen",
-        "kündige",
-        "erhöht",
-        "erhöhen",
-        "preis",
-        "preise",
-        "dauert",
-        "dauern",
-        "sucht",
-        "suchen",
-        "zusätzlich",
-        "zusätzliche",
-        "zusätzlichen",
-        "wichtig",
-        "wichtige",
-        "feiert",
-        "feiern",
-        "verantwortung",
-        "frei",
-        "eintritt",
-        "bezahlt",
-        "bezahlen",
-        "zahlen",
-        "kaufen",
-        "nutzen",
-        "bleiben",
-        "bleibt",
-        "update",
-        "fertig",
-    }
-)
-# Modal particles and sentence adverbs (a closed class of German grammar) colour
-# a sentence without carrying its polarity; the lexicon scores some of them
-# ("einfach" +0.7, "wohl" +0.5, "klar" +1). Intensifiers scale, they do not score.
-_DE_PARTICLES = frozenset(
-    {
-        "aber",
-        "auch",
-        "bloß",
-        "denn",
-        "doch",
-        "eben",
-        "eigentlich",
-        "einfach",
-        "etwa",
-        "halt",
-        "ja",
-        "mal",
-        "nur",
-        "ruhig",
-        "schon",
-        "vielleicht",
-        "wohl",
-        "eh",
-        "gleich",
-        "ohnehin",
-        "sowieso",
-        "direkt",
-        "sicher",
-        "sicherlich",
-        "bestimmt",
-        "natürlich",
-        "klar",
-        "recht",
-        "genau",
-        "gerade",
-        "rein",
-        "genug",
-        "normal",
-        "glaube",
-        "wirklich",
-        "echt",
-        "absolut",
-        "total",
-        "völlig",
-        "richtig",
-        "ziemlich",
-        "äußerst",
-        "extrem",
-        "besonders",
-        "überhaupt",
-    }
-)
-_DE_NEGATIONS = frozenset(
-    {
-        "nicht",
-        "kein",
-        "keine",
-        "keinen",
-        "keinem",
-        "keiner",
-        "keines",
-        "nie",
-        "niemals",
-        "nichts",
-        "weder",
-        "noch nie",
-        "ohne",
-    }
-)
-_DE_BOOST = {
-    "sehr": 0.293,
-    "extrem": 0.293,
-    "total": 0.293,
-    "absolut": 0.293,
-    "völlig": 0.293,
-    "wirklich": 0.293,
-    "äußerst": 0.293,
-    "besonders": 0.293,
-    "echt": 0.293,
-    "überhaupt": 0.293,
-    "viel": 0.2,
-    "so": 0.15,
-    "richtig": 0.2,
-    "super": 0.2,
-    "etwas": -0.293,
-    "bisschen": -0.293,
-    "kaum": -0.293,
-    "eher": -0.2,
-    "ziemlich": 0.15,
-    "zu": 0.15,
-    "höchst": 0.293,
-}
-_DE_BUT = frozenset({"aber", "jedoch", "allerdings", "trotzdem", "dennoch"})
+_LEXICON = lexicon("sentiment")
+# Client-service terms the general lexicons lack or under-weight, and words of
+# business mail that carry no mood (lexicons/sentiment.toml says why each is there).
+_EN_DOMAIN: dict[str, float] = _LEXICON["en_domain"]
+_EN_PROCEDURAL = tuple(_LEXICON["en_procedural"]["words"])
+_DE_DOMAIN: dict[str, float] = _LEXICON["de_domain"]
+_DE_PROCEDURAL = frozenset(_LEXICON["de_procedural"]["words"])
+_DE_PARTICLES = frozenset(_LEXICON["de_particles"]["words"])
+_DE_NEGATIONS = frozenset(_LEXICON["de_negations"]["words"])
+_DE_BOOST: dict[str, float] = _LEXICON["de_boost"]
+_DE_BUT = frozenset(_LEXICON["de_but"]["words"])
 # Inflected forms generated from the lexicon's base forms (never stripped from
 # the text, which would confuse "sich" with "sicher").
 _ADJECTIVE_ENDINGS = (
@@ -339,119 +78,6 @@ _VERB_ENDINGS = ("e", "st", "t", "en", "et", "te", "test", "ten", "tet")
 # and its verbs were tagged by rule and are noisy ("kaufen" -0.7): adjectives,
 # the words that evaluate, carry full weight.
 _POS_WEIGHT = {"NN": 0.5, "VB": 0.5}
-_WORD = re.compile(r"[a-zäöüß]+(?:-[a-zäöüß]+)*|[!?.,;:]", re.IGNORECASE)
-_GERMAN_MARKERS = frozenset(
-    {
-        "der",
-        "die",
-        "das",
-        "und",
-        "ist",
-        "nicht",
-        "wir",
-        "sie",
-        "ich",
-        "mit",
-        "für",
-        "fuer",
-        "auf",
-        "ein",
-        "eine",
-        "einen",
-        "zu",
-        "im",
-        "den",
-        "dem",
-        "des",
-        "von",
-        "bei",
-        "sind",
-        "uns",
-        "noch",
-        "auch",
-        "schon",
-        "bitte",
-        "danke",
-        "wie",
-        "was",
-        "warum",
-        "wofür",
-        "aber",
-        "oder",
-        "sehr",
-        "haben",
-        "hat",
-        "wird",
-        "wurde",
-        "können",
-        "kann",
-        "unsere",
-        "unser",
-        "ihr",
-        "ihre",
-        "keine",
-        "kein",
-        "mir",
-        "mich",
-        "es",
-        "gibt",
-        "vielen",
-        "gruß",
-        "grüße",
-    }
-)
-_ENGLISH_MARKERS = frozenset(
-    {
-        "the",
-        "and",
-        "is",
-        "not",
-        "we",
-        "you",
-        "i",
-        "with",
-        "for",
-        "on",
-        "a",
-        "an",
-        "to",
-        "in",
-        "of",
-        "at",
-        "are",
-        "us",
-        "still",
-        "also",
-        "already",
-        "please",
-        "thanks",
-        "thank",
-        "it",
-        "this",
-        "that",
-        "what",
-        "why",
-        "how",
-        "but",
-        "or",
-        "very",
-        "have",
-        "has",
-        "will",
-        "was",
-        "can",
-        "could",
-        "our",
-        "your",
-        "no",
-        "my",
-        "me",
-        "there",
-        "regards",
-        "hi",
-        "hello",
-    }
-)
 _ALPHA = 15.0  # VADER's normalisation constant
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 # Greetings and sign-offs are formulae, not mood ("Best regards", "Liebe Grüße").
@@ -466,14 +92,6 @@ _FORMULAIC = re.compile(
 # An address is tried only where a run of non-space starts: tried at every
 # character, a long run without "@" cost time in the square of its length.
 _ADDRESSES = re.compile(r"(?<!\S)\S+@\S+|@\w+|https?://\S+|www\.\S+")
-
-
-def detect_language(text: str) -> str:
-    """``"de"`` or ``"en"`` by function words (and umlauts); ties go to English."""
-    words = _WORD.findall(text.lower())
-    german = sum(w in _GERMAN_MARKERS for w in words) + 0.5 * len(re.findall(r"[äöüß]", text))
-    english = sum(w in _ENGLISH_MARKERS for w in words)
-    return "de" if german > english else "en"
 
 
 def _inflections(form: str, pos: str) -> list[str]:
@@ -555,7 +173,7 @@ class SentimentScorer:
         return out
 
     def _score_german(self, text: str) -> float:
-        tokens = _WORD.findall(text.lower())
+        tokens = WORD.findall(text.lower())
         breaks = [token in ".,;:!?" or token in _DE_BUT for token in tokens]
         # Where each token's clause ends, in one pass from the back: searching forward
         # from every word cost time in the square of a long clause's length.

@@ -1,7 +1,7 @@
 """Load an export bundle (``DATA_CONTRACT.md``) into typed pandas frames.
 
 Every file is read as text first and parsed column by column against
-:mod:`features.contract`, so a bad cell becomes a located :class:`Problem`
+:mod:`features.bundle.contract`, so a bad cell becomes a located :class:`Problem`
 rather than a silent NaN. All problems of a bundle are collected before
 :class:`BundleError` is raised, so a firm fixes its export in one pass.
 
@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from features.contract import (
+from features.bundle.contract import (
     DOMAIN_SEPARATOR,
     EMAIL_MAX_LENGTH,
     FILES,
@@ -33,7 +33,7 @@ from features.contract import (
     Column,
     FileSpec,
 )
-from features.validation import BundleError, Problem, ProblemLog, shown
+from features.bundle.validation import BundleError, Problem, ProblemLog, shown
 
 STRING = pd.StringDtype("pyarrow", na_value=np.nan)
 

@@ -23,10 +23,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from features.billing_questions import is_billing_question
-from features.bundle import STRING, Bundle
-from features.relationship_doubts import is_relationship_doubt
-from features.sentiment import SentimentScorer, detect_language
+from features.bundle.load import STRING, Bundle
+from features.text.billing_questions import is_billing_question
+from features.text.doubts import is_relationship_doubt
+from features.text.language import detect_language
+from features.text.sentiment import SentimentScorer
 from features.windows import codes_of
 
 #: The scorer's version is in the name: when scoring changes, bump it, so that
