@@ -14,8 +14,8 @@ from features.build import FEATURES
 from features.bundle.summary import event_dates
 from features.labels import build_labels
 from features.risks import RISKS
+from risk.explain import reason_kind
 from risk.flags import feedback_labels
-from risk.reasons import reason_kind
 from risk.store import read_bundle
 from risk.tables import score_runs, scores, signals
 

@@ -5,7 +5,7 @@ features at the as-of date with the same function training used, asks each
 ``@champion`` for probabilities, turns them into levels, explains the clients
 at a level by the model's own attributions (``models.attribution``: baseline
 Shapley against the run's median client, summed over features that state the
-same fact, ``risk.reasons.GROUPS``) and then, in **one transaction**,
+same fact, ``risk.explain.GROUPS``) and then, in **one transaction**,
 stores the run, every score, the flags it opens, updates or clears, their
 events, and the alerts those transitions cause. A crash anywhere leaves the
 database as it was before the run.
@@ -32,8 +32,8 @@ from models import registry
 from models.attribution import baseline_shapley
 from models.train import FEATURE_COLUMNS
 from risk.alerts import queue, should_alert
+from risk.explain import GROUPS, next_step, reason_group, reason_text
 from risk.levels import cap_high, levels_of, trend
-from risk.reasons import GROUPS, next_step, reason_group, reason_text
 from risk.settings import Settings
 from risk.store import insert_rows, read_bundle
 from risk.tables import alerts, flag_events, flags, score_runs, scores, signals

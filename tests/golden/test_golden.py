@@ -38,7 +38,7 @@ from features.simulation import Simulation, write_bundle
 from risk.db import make_engine, upgrade
 from risk.delivery import email_message, subject, text_body, webhook_body
 from risk.keys import create_key
-from risk.reasons import GROUPS, next_step, reason_text
+from risk.explain import GROUPS, next_step, reason_text
 from risk.scoring import FEATURE_COLUMNS, Model, score
 from risk.settings import Settings
 from risk.store import load

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from features.build import FEATURES
-from risk.reasons import NEXT_STEPS, next_step, reason_kind, reason_text
+from risk.explain import NEXT_STEPS, next_step, reason_kind, reason_text
 
 LANGUAGES = ("en", "de")
 
@@ -396,7 +396,7 @@ def test_zero_days_reads_today() -> None:
 
 
 def test_every_feature_is_in_exactly_one_reason_group() -> None:
-    from risk.reasons import GROUPS, reason_group
+    from risk.explain import GROUPS, reason_group
 
     members = [feature for group in GROUPS.values() for feature in group]
     assert sorted(members) == sorted(FEATURES)

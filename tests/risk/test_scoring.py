@@ -23,7 +23,7 @@ from models.train import fit
 from risk.alerts import should_alert
 from risk.flags import acknowledge, list_flags
 from risk.levels import cap_high
-from risk.reasons import GROUPS, reason_group
+from risk.explain import GROUPS, reason_group
 from risk.scoring import FEATURE_COLUMNS, TOP_REASONS, Model, RunSummary, score
 from risk.settings import Settings
 from risk.store import load
