@@ -17,10 +17,10 @@ from sqlalchemy import Connection, Engine, func, select
 
 from features.build import FEATURES
 from features.text.message_scores import score_texts
-from risk.flags import Flag, list_flags
-from risk.keys import Principal, visible_clients
-from risk.store import read_table
-from risk.tables import CONTRACT, score_runs, scores, signals
+from risk.scoring.flags import Flag, list_flags
+from risk.store.keys import Principal, visible_clients
+from risk.store.load import read_table
+from risk.store.tables import CONTRACT, score_runs, scores, signals
 
 
 def find_client(

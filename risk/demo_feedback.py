@@ -18,9 +18,9 @@ from sqlalchemy import Engine, select
 from features.bundle.summary import event_dates
 from features.labels import events_for
 from features.risks import RISKS, by_name
-from risk.flags import give_feedback
-from risk.store import read_bundle
-from risk.tables import flag_events, flags
+from risk.scoring.flags import give_feedback
+from risk.store.load import read_bundle
+from risk.store.tables import flag_events, flags
 
 ACTOR = "demo:hindsight"
 

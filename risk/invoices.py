@@ -15,9 +15,9 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from risk.clients import day_of, find_client
-from risk.keys import Principal
-from risk.store import read_table
-from risk.tables import CONTRACT
+from risk.store.keys import Principal
+from risk.store.load import read_table
+from risk.store.tables import CONTRACT
 
 
 def explain_invoice(engine: Engine, principal: Principal, invoice_id: str) -> dict[str, Any] | None:

@@ -125,7 +125,7 @@ class Settings(BaseSettings):
         home = self.home.expanduser().resolve()
         self.home = home
         if not self.database_url:
-            self.database_url = f"sqlite:///{home / 'risk.db'}"
+            self.database_url = f"sqlite:///{home / 'risk.store.db'}"
         for risk in RISKS:
             elevated = getattr(self, risk.elevated_setting)
             high = getattr(self, risk.high_setting)

@@ -34,10 +34,10 @@ from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from features.risks import NAMES
-from risk.alerts import status as alert_status
+from risk.alerts.outbox import status as alert_status
 from risk.clients import TIMELINE_LIMIT, TIMELINE_MAX_LIMIT, client_detail, timeline
-from risk.db import BUSY, current_revision, is_busy, make_engine, require_current, upgrade
-from risk.flags import (
+from risk.invoices import explain_invoice
+from risk.scoring.flags import (
     FlagClearedError,
     FlagNotFoundError,
     acknowledge,
@@ -45,14 +45,14 @@ from risk.flags import (
     list_flags,
     snooze,
 )
-from risk.ingest import IngestError, ingest
-from risk.invoices import explain_invoice
-from risk.keys import Principal, authenticate
-from risk.scoring import Model, champions
-from risk.scoring import score as run_score
+from risk.scoring.run import Model, champions
+from risk.scoring.run import score as run_score
 from risk.settings import Settings, get_settings
-from risk.tables import flags as flags_table
-from risk.tables import score_runs
+from risk.store.db import BUSY, current_revision, is_busy, make_engine, require_current, upgrade
+from risk.store.ingest import IngestError, ingest
+from risk.store.keys import Principal, authenticate
+from risk.store.tables import flags as flags_table
+from risk.store.tables import score_runs
 from service import schemas
 from service.limits import BodyLimit
 from service.logs import configure

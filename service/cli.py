@@ -36,7 +36,7 @@ class _Commands(TyperGroup):
         try:
             return super().invoke(ctx)
         except Exception as exc:
-            from risk.db import BUSY, is_busy
+            from risk.store.db import BUSY, is_busy
 
             if not is_busy(exc):
                 raise

@@ -16,8 +16,8 @@ from risk.settings import Settings
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from risk.flags import Flag
-    from risk.scoring import RunSummary
+    from risk.scoring.flags import Flag
+    from risk.scoring.run import RunSummary
 
 db_app = typer.Typer(help="The app database: migrations.", no_args_is_help=True)
 flags_app = typer.Typer(help="Flagged clients: list them, or act on one.")
@@ -39,7 +39,7 @@ def _settings(ctx: typer.Context) -> Settings:
 def engine_for(settings: Settings, migrate_empty: bool = True) -> Engine:
     """The app database; an empty one gets its tables (the embedded default needs no
     setup step), one with an older schema is refused with what to run."""
-    from risk.db import (
+    from risk.store.db import (
         DatabaseNotReadyError,
         current_revision,
         make_engine,
@@ -61,7 +61,7 @@ def engine_for(settings: Settings, migrate_empty: bool = True) -> Engine:
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """Apply the database migrations (SQLite by default, RISK_DATABASE_URL otherwise)."""
-    from risk.db import current_revision, make_engine, upgrade
+    from risk.store.db import current_revision, make_engine, upgrade
 
     settings = _settings(ctx)
     engine = make_engine(settings.database_url, lock_timeout=settings.lock_timeout_seconds)
@@ -83,7 +83,7 @@ def load(
 
 
 def _load_into(settings: Settings, bundle: Path, reader: object) -> None:
-    from risk.store import load as load_bundle_into
+    from risk.store.load import load as load_bundle_into
 
     loaded = reader(bundle)  # type: ignore[operator]
     engine = engine_for(settings)
@@ -111,10 +111,10 @@ def score(
     top: Annotated[int, typer.Option(help="Flagged clients to print.")] = 10,
 ) -> None:
     """Score every active client with the @champion models and update flags and alerts."""
-    from risk.flags import list_flags
-    from risk.scoring import champions, last_event_date
-    from risk.scoring import score as run_score
-    from risk.store import read_bundle
+    from risk.scoring.flags import list_flags
+    from risk.scoring.run import champions, last_event_date
+    from risk.scoring.run import score as run_score
+    from risk.store.load import read_bundle
     from service.cli import _load_or_exit
 
     settings = _settings(ctx)
@@ -189,7 +189,7 @@ def flags_list(
     if ctx.invoked_subcommand is not None:
         return
     from features.risks import NAMES
-    from risk.flags import list_flags
+    from risk.scoring.flags import list_flags
 
     for hint, value, allowed in (
         ("--risk", risk, NAMES),
@@ -223,7 +223,7 @@ def _print_flags(found: list[Flag]) -> None:
 
 
 def _act(ctx: typer.Context, action: str, flag_id: str, **values: object) -> None:
-    from risk import flags as flag_actions
+    from risk.scoring import flags as flag_actions
 
     engine = engine_for(_settings(ctx))
     try:
@@ -277,7 +277,7 @@ def flags_feedback(
 @alerts_app.command("status")
 def alerts_status(ctx: typer.Context) -> None:
     """Alerts per state: pending, sent, failed."""
-    from risk.alerts import status
+    from risk.alerts.outbox import status
 
     with engine_for(_settings(ctx)).connect() as connection:
         for state, count in status(connection).items():
@@ -287,7 +287,7 @@ def alerts_status(ctx: typer.Context) -> None:
 @alerts_app.command("deliver")
 def alerts_deliver(ctx: typer.Context) -> None:
     """Deliver the pending alerts once (email, webhook, or the log file), with retries later."""
-    from risk.delivery import deliver
+    from risk.alerts.outbox import deliver
 
     settings = _settings(ctx)
     report = deliver(engine_for(settings), settings)
@@ -301,7 +301,7 @@ def keys_create(
     email: Annotated[str, typer.Option(help="Whose key: the PM's or lead's email.")],
 ) -> None:
     """Create a key and print it, alone on stdout, once: it is stored only hashed."""
-    from risk.keys import create_key
+    from risk.store.keys import create_key
 
     try:
         key_id, secret = create_key(engine_for(_settings(ctx)), role, email, actor())
@@ -315,7 +315,7 @@ def keys_create(
 @keys_app.command("list")
 def keys_list(ctx: typer.Context) -> None:
     """Every key: id, role, email, created, revoked (never the key itself)."""
-    from risk.keys import list_keys
+    from risk.store.keys import list_keys
 
     for key in list_keys(engine_for(_settings(ctx))):
         revoked = key["revoked_at"]
@@ -328,7 +328,7 @@ def keys_list(ctx: typer.Context) -> None:
 @keys_app.command("revoke")
 def keys_revoke(ctx: typer.Context, key_id: Annotated[str, typer.Argument()]) -> None:
     """Revoke a key: requests with it get 401 from then on, and its web sessions end."""
-    from risk.keys import revoke_key
+    from risk.store.keys import revoke_key
 
     if not revoke_key(engine_for(_settings(ctx)), key_id):
         typer.echo(f"error: no active key {key_id!r}", err=True)
@@ -385,7 +385,7 @@ def thresholds_suggest(
 ) -> None:
     """Propose level thresholds from a backtest: high where the weekly top-10% precision
     holds, elevated where half of it does (and at least twice the base rate)."""
-    from risk.thresholds import read_backtest, suggest
+    from risk.scoring.thresholds import read_backtest, suggest
     from service.cli import _load_or_exit
 
     try:

@@ -1,7 +1,7 @@
 """The PMs' web page: server-rendered HTML (Jinja2), no JavaScript framework.
 
 A PM signs in with their API key once. The session is a row in the database
-(``risk.sessions``); the signed cookie (HttpOnly, SameSite=Lax, Secure behind
+(``risk.store.sessions``); the signed cookie (HttpOnly, SameSite=Lax, Secure behind
 https) carries its random token, the CSRF token and flash messages, and every
 request checks the row, so signing out, 8 hours or a revoked key end the session
 even for a copy of the cookie saved before. Every form carries a per-session
@@ -39,9 +39,9 @@ from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
 from features.risks import NAMES
-from risk import sessions
 from risk.clients import client_detail, timeline
-from risk.flags import (
+from risk.invoices import explain_invoice
+from risk.scoring.flags import (
     FEEDBACK,
     FlagClearedError,
     FlagNotFoundError,
@@ -50,10 +50,10 @@ from risk.flags import (
     give_feedback,
     snooze,
 )
-from risk.flags import list_flags as find_flags
-from risk.invoices import explain_invoice
-from risk.keys import Principal, authenticate
+from risk.scoring.flags import list_flags as find_flags
 from risk.settings import Settings
+from risk.store import sessions
+from risk.store.keys import Principal, authenticate
 from service import charts
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")

@@ -76,10 +76,10 @@ def postgres_schema() -> Iterator[str]:
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A migrated, empty app database: SQLite in a temporary folder, and PostgreSQL
     in a schema of its own that is dropped afterwards (the server is shared)."""
-    from risk.db import make_engine, upgrade
+    from risk.store.db import make_engine, upgrade
 
     if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'risk.db'}")
+        engine = make_engine(f"sqlite:///{tmp_path / 'risk.store.db'}")
         upgrade(engine)
         yield engine
         engine.dispose()

@@ -50,7 +50,7 @@ class DemoFirm:
             "BUNDLE": str(self.bundle),
             "HOME": str(self.home),
             "TRACKING_URI": f"sqlite:///{self.home / 'mlflow.db'}",
-            "DATABASE_URL": f"sqlite:///{self.home / 'risk.db'}",
+            "DATABASE_URL": f"sqlite:///{self.home / 'risk.store.db'}",
         }
 
 
@@ -179,9 +179,9 @@ def test_monitor_runs(demo_firm: DemoFirm) -> None:
 
 @pytest.mark.slow
 def test_monitor_fails_without_scores(tmp_path: Path) -> None:
-    from risk.db import make_engine, upgrade
+    from risk.store.db import make_engine, upgrade
 
-    url = f"sqlite:///{tmp_path / 'risk.db'}"
+    url = f"sqlite:///{tmp_path / 'risk.store.db'}"
     engine = make_engine(url)
     upgrade(engine)
     engine.dispose()

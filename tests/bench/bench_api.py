@@ -36,12 +36,12 @@ from features.risks import RISKS
 from features.simulation import simulate
 from models.dataset import training_set, weekly_as_of
 from models.train import MODEL_KIND, fit
-from risk.db import make_engine, upgrade
-from risk.keys import create_key
-from risk.scoring import Model, score
+from risk.scoring.run import Model, score
 from risk.settings import Settings
-from risk.store import load
-from risk.tables import flags
+from risk.store.db import make_engine, upgrade
+from risk.store.keys import create_key
+from risk.store.load import load
+from risk.store.tables import flags
 
 
 @dataclass

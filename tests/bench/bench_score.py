@@ -22,11 +22,11 @@ from features.risks import RISKS
 from features.simulation import simulate
 from models.dataset import training_set, weekly_as_of
 from models.train import MODEL_KIND, fit
-from risk.db import make_engine, upgrade
-from risk.delivery import deliver
-from risk.scoring import Model, last_event_date, score
+from risk.alerts.outbox import deliver
+from risk.scoring.run import Model, last_event_date, score
 from risk.settings import Settings
-from risk.store import load, read_bundle
+from risk.store.db import make_engine, upgrade
+from risk.store.load import load, read_bundle
 from tests.bench.bench_simulate import peak_rss_gib
 
 T = TypeVar("T")

@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from features.text import message_scores
 from features.simulation import Simulation
+from features.text import message_scores
 from features.text.message_scores import CACHE_FILE, score_messages
 from tests.conftest import ROOT
 

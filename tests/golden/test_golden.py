@@ -35,14 +35,14 @@ from typer.testing import CliRunner
 
 from features.risks import NAMES
 from features.simulation import Simulation, write_bundle
-from risk.db import make_engine, upgrade
-from risk.delivery import email_message, subject, text_body, webhook_body
-from risk.keys import create_key
+from risk.alerts.messages import email_message, subject, text_body, webhook_body
 from risk.explain import GROUPS, next_step, reason_text
-from risk.scoring import FEATURE_COLUMNS, Model, score
+from risk.scoring.run import FEATURE_COLUMNS, Model, score
 from risk.settings import Settings
-from risk.store import load
-from risk.tables import alerts
+from risk.store.db import make_engine, upgrade
+from risk.store.keys import create_key
+from risk.store.load import load
+from risk.store.tables import alerts
 from service.api import create_app
 from service.cli import app as cli
 
@@ -264,7 +264,7 @@ def test_the_pms_pages(api: TestClient, firm: Firm) -> None:
 
 def test_every_reason_sentence_and_next_step(firm: Firm) -> None:
     engine = make_engine(firm.settings.database_url)
-    from risk.tables import flags
+    from risk.store.tables import flags
 
     with engine.connect() as connection:
         rows = connection.execute(

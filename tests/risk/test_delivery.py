@@ -34,11 +34,11 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy import Connection, Engine, create_engine, insert, select, text, update
 from sqlalchemy.exc import OperationalError
 
-from risk.alerts import queue
-from risk.db import make_engine, upgrade
-from risk.delivery import DeliveryReport, deliver, sign
+from risk.alerts.outbox import DeliveryReport, deliver, queue
+from risk.alerts.transports import sign
 from risk.settings import Settings
-from risk.tables import alerts, flags, score_runs
+from risk.store.db import make_engine, upgrade
+from risk.store.tables import alerts, flags, score_runs
 from tests.conftest import ROOT, service_missing
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -189,7 +189,7 @@ def make_settings(home: Path, **values: Any) -> Settings:
 
 @pytest.fixture
 def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'risk.db'}")
+    engine = make_engine(f"sqlite:///{tmp_path / 'risk.store.db'}")
     upgrade(engine)
     yield engine
     engine.dispose()
@@ -750,7 +750,7 @@ def cli_env(database_url: str, **values: str) -> dict[str, str]:
 WRITER = textwrap.dedent(
     """
     import json, sys, time
-    from risk.db import make_engine
+    from risk.store.db import make_engine
     from tests.risk.test_delivery import CLIENTS, new_run, queue_alert, seed
 
     engine = make_engine(sys.argv[1])

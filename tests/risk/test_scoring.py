@@ -20,14 +20,14 @@ from features.simulation import Simulation
 from models.attribution import baseline_shapley
 from models.dataset import training_set, weekly_as_of
 from models.train import fit
-from risk.alerts import should_alert
-from risk.flags import acknowledge, list_flags
-from risk.levels import cap_high
+from risk.alerts.outbox import should_alert
 from risk.explain import GROUPS, reason_group
-from risk.scoring import FEATURE_COLUMNS, TOP_REASONS, Model, RunSummary, score
+from risk.scoring.flags import acknowledge, list_flags
+from risk.scoring.levels import cap_high
+from risk.scoring.run import FEATURE_COLUMNS, TOP_REASONS, Model, RunSummary, score
 from risk.settings import Settings
-from risk.store import load
-from risk.tables import alerts, flag_events, flags, score_runs, scores
+from risk.store.load import load
+from risk.store.tables import alerts, flag_events, flags, score_runs, scores
 
 AS_OF = date(2025, 11, 30)
 
@@ -247,7 +247,7 @@ def test_the_cap_keeps_each_pms_riskiest_high_flags() -> None:
 
 
 def test_an_open_flag_holds_its_level_a_little_below_the_line(tmp_path: Path) -> None:
-    from risk.levels import levels_of
+    from risk.scoring.levels import levels_of
 
     settings = _settings(tmp_path, dispute_elevated=0.2, dispute_high=0.5)
     probability = pd.Series([0.17, 0.17, 0.15, 0.6], index=["open", "new", "far", "top"])

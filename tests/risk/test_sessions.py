@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, select, update
 
-from risk import sessions
-from risk.keys import Principal, create_key, hash_key, revoke_key
-from risk.tables import api_keys, web_sessions
+from risk.store import sessions
+from risk.store.keys import Principal, create_key, hash_key, revoke_key
+from risk.store.tables import api_keys, web_sessions
 
 NOW = datetime(2026, 12, 9, 9, 30, tzinfo=UTC)
 
@@ -69,10 +69,8 @@ def test_revoking_a_key_ends_its_sessions_and_no_others(database: Engine) -> Non
     assert _ended(database, other.key_id) == [False]
     assert all(sessions.find(database, token, NOW) is None for token in mine)
     assert sessions.find(database, theirs, NOW) == other
-
-    with database.begin() as connection:
-        assert sessions.end_for_key(connection, other.key_id, NOW) == 1
-        assert sessions.end_for_key(connection, other.key_id, NOW) == 0
+    assert revoke_key(database, other.key_id)
+    assert not revoke_key(database, other.key_id)
     assert sessions.find(database, theirs, NOW) is None
 
 

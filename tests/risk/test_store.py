@@ -15,9 +15,9 @@ from sqlalchemy import Engine, func, select
 from features.build import build_features
 from features.bundle.load import STRING
 from features.simulation import Simulation
-from risk.db import DatabaseNotReadyError, head_revision, make_engine, require_current
-from risk.store import load, read_bundle
-from risk.tables import CONTRACT, bundle_loads, metadata
+from risk.store.db import DatabaseNotReadyError, head_revision, make_engine, require_current
+from risk.store.load import load, read_bundle
+from risk.store.tables import CONTRACT, bundle_loads, metadata
 
 
 def _counts(engine: Engine) -> dict[str, int]:
@@ -130,7 +130,7 @@ def test_a_load_that_fails_halfway_changes_nothing(
 def test_a_column_an_export_or_request_lacks_does_not_erase_what_is_stored(
     database: Engine, small_simulation: Simulation
 ) -> None:
-    from risk.ingest import ingest
+    from risk.store.ingest import ingest
 
     bundle = small_simulation.bundle
     load(database, bundle, "cli:test")
@@ -155,7 +155,7 @@ def test_a_column_an_export_or_request_lacks_does_not_erase_what_is_stored(
 
 
 def test_a_key_address_too_long_for_the_event_log_is_refused(database: Engine) -> None:
-    from risk.keys import KEY_EMAIL_MAX_LENGTH, create_key
+    from risk.store.keys import KEY_EMAIL_MAX_LENGTH, create_key
 
     too_long = "a" * (KEY_EMAIL_MAX_LENGTH - len("@firm.example") + 1) + "@firm.example"
     with pytest.raises(ValueError, match=f"at most {KEY_EMAIL_MAX_LENGTH}"):

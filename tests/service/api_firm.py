@@ -24,12 +24,12 @@ from typer.testing import CliRunner
 
 from features.bundle.load import Bundle
 from features.simulation import write_bundle
-from risk.db import make_engine, upgrade
-from risk.keys import create_key
-from risk.scoring import score
+from risk.scoring.run import score
 from risk.settings import Settings
-from risk.store import load
-from risk.tables import flags
+from risk.store.db import make_engine, upgrade
+from risk.store.keys import create_key
+from risk.store.load import load
+from risk.store.tables import flags
 from service.cli import app as cli
 
 #: Low enough that the small firm has clients at both levels (as ``engine_env``).
@@ -124,8 +124,8 @@ def scored_firm(bundle: Bundle, folder: Path, mlflow_uri: str) -> ScoredFirm:
 def copy_home(firm: ScoredFirm, home: Path) -> Settings:
     """Settings for a copy of the firm's database in ``home`` (same models, keys, flags)."""
     home.mkdir(parents=True, exist_ok=True)
-    source = sqlite3.connect(firm.home / "risk.db")
-    target = sqlite3.connect(home / "risk.db")
+    source = sqlite3.connect(firm.home / "risk.store.db")
+    target = sqlite3.connect(home / "risk.store.db")
     try:
         source.backup(target)  # consistent, WAL included
     finally:

@@ -24,10 +24,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from risk.db import make_engine
-from risk.keys import create_key, revoke_key
 from risk.settings import Settings
-from risk.tables import CONTRACT
+from risk.store.db import make_engine
+from risk.store.keys import create_key, revoke_key
+from risk.store.tables import CONTRACT
 from service.api import create_app
 from service.logs import configure
 from tests.service.api_firm import ROLES, ScoredFirm, open_flags

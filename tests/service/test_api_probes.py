@@ -32,11 +32,11 @@ from typer.testing import CliRunner
 
 from features.bundle.contract import TEXT_MAX_LENGTH
 from features.simulation import write_bundle
-from risk.db import BUSY, make_engine, upgrade
-from risk.scoring import score
+from risk.scoring.run import score
 from risk.settings import Settings
-from risk.store import load
-from risk.tables import api_keys, flag_events, flags
+from risk.store.db import BUSY, make_engine, upgrade
+from risk.store.load import load
+from risk.store.tables import api_keys, flag_events, flags
 from service.api import create_app
 from service.cli import EXIT_BUSY
 from service.cli import app as cli
@@ -253,7 +253,7 @@ def test_a_write_that_cannot_get_sqlites_lock_is_a_503_and_stores_nothing(
     settings = api_settings.model_copy(update={"lock_timeout_seconds": 1.0})
     flag_id, client_id = _own_flag(api_firm, settings)
     before = (_events(settings, flag_id), count(settings, "messages"))
-    holder = sqlite3.connect(settings.home / "risk.db", isolation_level=None)
+    holder = sqlite3.connect(settings.home / "risk.store.db", isolation_level=None)
     with TestClient(create_app(settings)) as api:
         holder.execute("BEGIN IMMEDIATE")  # another writer: a load, a score run
         try:
@@ -270,7 +270,7 @@ def test_a_command_that_finds_sqlite_busy_says_so_and_exits_tempfail(
     api_firm: ScoredFirm, api_settings: Settings, tmp_path: Path
 ) -> None:
     write_bundle(api_firm.bundle, tmp_path / "bundle")
-    holder = sqlite3.connect(api_settings.home / "risk.db", isolation_level=None)
+    holder = sqlite3.connect(api_settings.home / "risk.store.db", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
         result = CliRunner().invoke(
@@ -305,7 +305,7 @@ def postgres_firm(
             load(engine, api_firm.bundle, "test")
             score(engine, settings, "test")
             # The same callers: their keys' rows, so the same secrets open this database.
-            source = make_engine(f"sqlite:///{api_firm.home / 'risk.db'}")
+            source = make_engine(f"sqlite:///{api_firm.home / 'risk.store.db'}")
             with source.connect() as connection:
                 keys = [dict(row) for row in connection.execute(select(api_keys)).mappings()]
             source.dispose()
@@ -338,7 +338,7 @@ def test_a_write_that_cannot_get_a_postgresql_lock_is_a_503_and_stores_nothing(
 def test_a_score_run_that_waits_on_another_run_says_the_database_is_busy(
     postgres_firm: Settings,
 ) -> None:
-    from risk.scoring import _RUN_LOCK
+    from risk.scoring.run import _RUN_LOCK
 
     runs = _count_runs(postgres_firm)
     holder = make_engine(postgres_firm.database_url)
@@ -364,7 +364,7 @@ def test_a_score_run_that_waits_on_another_run_says_the_database_is_busy(
 
 
 def _count_runs(settings: Settings) -> int:
-    from risk.tables import score_runs
+    from risk.store.tables import score_runs
 
     engine: Engine = make_engine(settings.database_url)
     try:
@@ -384,7 +384,7 @@ def test_a_failing_write_logs_json_without_the_text_the_author_or_the_key(
 ) -> None:
     """A real ``risk serve``: its whole stderr is read, as an operator's log would be."""
     settings = copy_home(api_firm, tmp_path / "home")
-    database = sqlite3.connect(settings.home / "risk.db")
+    database = sqlite3.connect(settings.home / "risk.store.db")
     with database:  # the database refuses these writes, as a full disk or a bug would
         database.execute(
             "CREATE TRIGGER probe_messages BEFORE INSERT ON messages "

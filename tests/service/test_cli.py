@@ -100,7 +100,7 @@ def test_settings_precedence_option_env_dotenv_default(
     assert home("--home", str(tmp_path / "from-option")) == f"home = {tmp_path / 'from-option'}"
     result = runner.invoke(app, ["config"])
     assert "mlflow_tracking_uri = http://m:5000" in result.output
-    assert f"database_url = sqlite:///{tmp_path / 'from-env' / 'risk.db'}" in result.output
+    assert f"database_url = sqlite:///{tmp_path / 'from-env' / 'risk.store.db'}" in result.output
 
 
 def test_features_command_writes_features_and_labels(

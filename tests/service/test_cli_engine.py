@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from features.simulation import Simulation, write_bundle
-from risk.thresholds import _suggest
+from risk.scoring.thresholds import _suggest
 from service.cli import app
 
 runner = CliRunner()
@@ -122,10 +122,10 @@ def test_ack_snooze_and_feedback_from_the_command_line(firm: Firm, engine_env: P
 
     feedback = runner.invoke(app, ["flags", "feedback", str(first["flag_id"]), "valid"])
     assert feedback.exit_code == 0, feedback.output
-    from risk.db import make_engine
-    from risk.flags import feedback_labels
+    from risk.scoring.flags import feedback_labels
+    from risk.store.db import make_engine
 
-    labels = feedback_labels(make_engine(f"sqlite:///{engine_env / 'risk.db'}"))
+    labels = feedback_labels(make_engine(f"sqlite:///{engine_env / 'risk.store.db'}"))
     assert labels[["flag_id", "feedback"]].values.tolist() == [[first["flag_id"], "valid"]]
     assert labels["actor"].iloc[0].startswith("cli:")
     wrong = runner.invoke(app, ["flags", "feedback", str(first["flag_id"]), "maybe"])

@@ -30,13 +30,13 @@ from features.risks import RISKS
 from features.simulation import Simulation
 from models.dataset import training_set, weekly_as_of
 from models.train import fit
-from risk.db import make_engine, upgrade
-from risk.flags import Flag, feedback_labels, list_flags
-from risk.keys import Principal, create_key, hash_key, revoke_key
-from risk.scoring import Model, score
+from risk.scoring.flags import Flag, feedback_labels, list_flags
+from risk.scoring.run import Model, score
 from risk.settings import Settings
-from risk.store import load
-from risk.tables import CONTRACT, flags, web_sessions
+from risk.store.db import make_engine, upgrade
+from risk.store.keys import Principal, create_key, hash_key, revoke_key
+from risk.store.load import load
+from risk.store.tables import CONTRACT, flags, web_sessions
 from service import charts
 from service.api import create_app
 from service.web import SESSION_COOKIE
@@ -119,8 +119,8 @@ def web_firm_copy(
         _BASE["base"] = _scored_firm(simulation, tmp_path_factory.mktemp("web-firm"))
     base = _BASE["base"]
     home = tmp_path_factory.mktemp(name)
-    source = sqlite3.connect(base.settings.home / "risk.db")
-    target = sqlite3.connect(home / "risk.db")
+    source = sqlite3.connect(base.settings.home / "risk.store.db")
+    target = sqlite3.connect(home / "risk.store.db")
     try:
         source.backup(target)
     finally:
@@ -595,7 +595,7 @@ def test_a_form_sent_while_the_database_is_busy_gets_a_page_that_says_so(
     sign_in(client, firm.pm)
     flag = open_flags(firm, firm.pm)[0]
     token = csrf_of(client.get(f"/app/clients/{flag.client_id}").text)
-    holder = sqlite3.connect(settings.home / "risk.db", isolation_level=None)
+    holder = sqlite3.connect(settings.home / "risk.store.db", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
         answer = client.post(f"/app/flags/{flag.flag_id}/ack", data={"csrf_token": token})

@@ -2,7 +2,7 @@
 
 SQLite under the data directory by default; PostgreSQL (or any SQLAlchemy URL)
 by ``RISK_DATABASE_URL``. The schema is only ever changed by the migrations in
-``risk/migrations`` (``risk db upgrade``), never by ``create_all``, so SQLite
+``risk/store/migrations`` (``risk db upgrade``), never by ``create_all``, so SQLite
 and PostgreSQL always have the same, versioned schema.
 """
 

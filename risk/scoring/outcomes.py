@@ -15,9 +15,9 @@ from features.bundle.summary import event_dates
 from features.labels import build_labels
 from features.risks import RISKS
 from risk.explain import reason_kind
-from risk.flags import feedback_labels
-from risk.store import read_bundle
-from risk.tables import score_runs, scores, signals
+from risk.scoring.flags import feedback_labels
+from risk.store.load import read_bundle
+from risk.store.tables import score_runs, scores, signals
 
 
 def scored_outcomes(engine: Engine) -> pd.DataFrame:

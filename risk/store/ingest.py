@@ -19,8 +19,8 @@ from sqlalchemy import Engine
 from features.bundle.contract import FILES
 from features.bundle.load import check_bundle, parse_frame
 from features.bundle.validation import SHOWN_LENGTH, ProblemLog, shown
-from risk.store import read_table, upsert
-from risk.tables import KEYS
+from risk.store.load import read_table, upsert
+from risk.store.tables import KEYS
 
 #: At most this many rows per request: bigger imports go through ``risk load``.
 MAX_ROWS = 10_000

@@ -14,10 +14,10 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Engine, insert, select, update
 
-from risk.keys import Principal, hash_key
-from risk.tables import api_keys, web_sessions
+from risk.store.keys import Principal, hash_key
+from risk.store.tables import api_keys, web_sessions
 
 LIFETIME = timedelta(hours=8)
 #: Longer than any token ``create`` makes: a cookie with more is not worth hashing.
@@ -73,12 +73,3 @@ def end(engine: Engine, token: str, now: datetime) -> bool:
             .values(ended_at=now)
         ).rowcount
     return changed == 1
-
-
-def end_for_key(connection: Connection, key_id: str, now: datetime) -> int:
-    """End every open session of ``key_id``, in the caller's transaction; how many."""
-    return connection.execute(
-        update(web_sessions)
-        .where(web_sessions.c.key_id == key_id, web_sessions.c.ended_at.is_(None))
-        .values(ended_at=now)
-    ).rowcount

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, Engine, insert, select, true, update
 
-from risk.tables import CONTRACT, api_keys
+from risk.store.tables import CONTRACT, api_keys, web_sessions
 
 ROLES = ("pm", "lead", "analyst", "admin")
 #: Roles that may change what is scored: re-score, reload models, ingest.
@@ -102,9 +102,6 @@ def list_keys(engine: Engine) -> list[dict[str, object]]:
 
 def revoke_key(engine: Engine, key_id: str) -> bool:
     """Revoke a key and end its web sessions; False when there is no such active key."""
-    # Imported here: risk.sessions builds on this module's Principal and hash_key.
-    from risk.sessions import end_for_key
-
     now = datetime.now(UTC)
     with engine.begin() as connection:
         changed = connection.execute(
@@ -113,7 +110,13 @@ def revoke_key(engine: Engine, key_id: str) -> bool:
             .values(revoked_at=now)
         ).rowcount
         if changed == 1:
-            end_for_key(connection, key_id, now)
+            # Its sessions end with it (``risk.store.sessions`` refuses a revoked key's
+            # session anyway; ending the rows says so in the table too).
+            connection.execute(
+                update(web_sessions)
+                .where(web_sessions.c.key_id == key_id, web_sessions.c.ended_at.is_(None))
+                .values(ended_at=now)
+            )
     return changed == 1
 
 

@@ -17,9 +17,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, and_, delete, exists, insert, or_, select, update
 
-from risk.keys import Principal, visible_clients
-from risk.levels import rank
-from risk.tables import CONTRACT, alerts, flag_events, flags
+from risk.scoring.levels import rank
+from risk.store.keys import Principal, visible_clients
+from risk.store.tables import CONTRACT, alerts, flag_events, flags
 
 FEEDBACK = ("valid", "false_alarm", "premature")
 

@@ -31,12 +31,12 @@ from features.risks import RISKS, by_name
 from models import registry
 from models.attribution import baseline_shapley
 from models.train import FEATURE_COLUMNS
-from risk.alerts import queue, should_alert
+from risk.alerts.outbox import queue, should_alert
 from risk.explain import GROUPS, next_step, reason_group, reason_text
-from risk.levels import cap_high, levels_of, trend
+from risk.scoring.levels import cap_high, levels_of, trend
 from risk.settings import Settings
-from risk.store import insert_rows, read_bundle
-from risk.tables import alerts, flag_events, flags, score_runs, scores, signals
+from risk.store.load import insert_rows, read_bundle
+from risk.store.tables import alerts, flag_events, flags, score_runs, scores, signals
 
 #: Reasons shown per flagged client.
 TOP_REASONS = 3

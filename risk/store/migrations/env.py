@@ -1,10 +1,10 @@
-"""Alembic's entry point: migrate the engine handed over by ``risk.db``."""
+"""Alembic's entry point: migrate the engine handed over by ``risk.store.db``."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from risk.tables import metadata
+from risk.store.tables import metadata
 
 engine = context.config.attributes["engine"]
 with engine.begin() as connection:

@@ -25,8 +25,8 @@ from sqlalchemy import ColumnElement, Connection, Engine, Table, and_, bindparam
 from features.bundle.contract import FILES
 from features.bundle.load import Bundle, parse_frame
 from features.bundle.validation import ProblemLog
-from risk.db import require_current
-from risk.tables import CONTRACT, KEYS, bundle_loads
+from risk.store.db import require_current
+from risk.store.tables import CONTRACT, KEYS, bundle_loads
 
 #: Rows per statement: large enough to be quick, small enough for any driver.
 BATCH = 5_000
