@@ -7,7 +7,7 @@ from pathlib import Path
 
 from features import build_features, build_labels, load_bundle
 from features.summary import event_dates
-from tests.bench.other_firm import make_bundle
+from tests.bench.firms.other import make_bundle
 
 
 def test_another_firms_export_goes_through(tmp_path: Path) -> None:
@@ -23,7 +23,7 @@ def test_another_firms_export_goes_through(tmp_path: Path) -> None:
 
 
 def test_a_third_firms_export_goes_through(tmp_path: Path) -> None:
-    from tests.bench.third_firm import make_bundle as make_third
+    from tests.bench.firms.third import make_bundle as make_third
 
     make_third(tmp_path / "third", clients=60, months=8, seed=3)
     bundle = load_bundle(tmp_path / "third")

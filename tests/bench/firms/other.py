@@ -57,7 +57,7 @@ numbers with leading zeros (``0000100042``), invoice numbers look like
 ``2024-00017``, time entry ids are plain digits. Call and meeting notes carry
 an explicit UTC offset, chat and portal timestamps carry no zone (UTC).
 
-Run it alone: ``python -m tests.bench.other_firm OUT --clients 1000 --months 24``.
+Run it alone: ``python -m tests.bench.firms.other OUT --clients 1000 --months 24``.
 """
 
 from __future__ import annotations

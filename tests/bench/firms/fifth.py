@@ -4,7 +4,7 @@
 Writes an export bundle (see shared/DATA_CONTRACT.md) and, on request, the
 generator's own point-in-time risk for every client and day (``risk_oracle``).
 
-    python -m tests.bench.fifth_firm OUT --clients N --months M --seed S
+    python -m tests.bench.firms.fifth OUT --clients N --months M --seed S
 """
 
 from __future__ import annotations

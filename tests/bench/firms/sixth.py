@@ -8,7 +8,7 @@ bundle and returns the generator's own point-in-time risk per client and day: th
 probability of a dispute within 30 days and of churn within 90 days, computed from the
 hidden state of that day only.
 
-    python -m tests.bench.sixth_firm OUT --clients 2000 --months 24 --seed 13
+    python -m tests.bench.firms.sixth OUT --clients 2000 --months 24 --seed 13
 """
 
 from __future__ import annotations
