@@ -35,8 +35,9 @@ Every firm module has the same two entry points:
   not something a model could compute.
 
 and runs alone as ``python -m tests.bench.firms.<module> OUT --clients N --months M
---seed S``. ``test_firms_unchanged`` holds every firm to the bytes it wrote
-before the firms moved here.
+--seed S``. What the firms had each written alike lives in ``toolkit``; each
+module keeps its own story. ``test_firms_unchanged`` holds every firm to the
+bytes it wrote before the firms moved here and shared the toolkit.
 """
 
 from __future__ import annotations

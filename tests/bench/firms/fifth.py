@@ -9,12 +9,12 @@ generator's own point-in-time risk for every client and day (``risk_oracle``).
 
 from __future__ import annotations
 
-import argparse
 import pathlib
-import time
 
 import numpy as np
 import pandas as pd
+
+from tests.bench.firms.toolkit import main, write_bundle
 
 FIRM = "Brandt & Okafor Ingenieure"
 DOMAIN = "brandt-okafor.example"
@@ -3832,19 +3832,12 @@ def _oracle(sim: dict, cid: np.ndarray) -> pd.DataFrame:
 
 
 def _write(tables: dict[str, pd.DataFrame], out: pathlib.Path) -> None:
+    # The firm's project tool exports progress as Parquet (the contract takes either);
+    # its other tools write amounts with two decimals.
     out = pathlib.Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, df in tables.items():
-        if name == "progress":
-            df.to_parquet(out / "progress.parquet", index=False)
-            (out / "progress.csv").unlink(missing_ok=True)
-        else:
-            df.to_csv(
-                out / f"{name}.csv",
-                index=False,
-                lineterminator="\n",
-                float_format="%.2f" if name != "progress" else None,
-            )
+    write_bundle({k: v for k, v in tables.items() if k != "progress"}, out, float_format="%.2f")
+    tables["progress"].to_parquet(out / "progress.parquet", index=False)
+    (out / "progress.csv").unlink(missing_ok=True)
 
 
 def make_bundle(out: pathlib.Path, clients: int = 1000, months: int = 24, seed: int = 0) -> None:
@@ -3868,21 +3861,4 @@ def risk_oracle(
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("out", type=pathlib.Path)
-    ap.add_argument("--clients", type=int, default=1000)
-    ap.add_argument("--months", type=int, default=24)
-    ap.add_argument("--seed", type=int, default=0)
-    a = ap.parse_args()
-    t0 = time.time()
-    sim = _simulate(a.clients, a.months, a.seed)
-    tables = _export(sim)
-    _write(tables, a.out)
-    inv = tables["invoices"]
-    print(f"wrote {a.out} in {time.time() - t0:.1f}s")
-    for k, v in tables.items():
-        print(f"  {k:13s} {len(v):>9,d} rows")
-    print(
-        f"  disputed invoices: {inv['disputed_at'].notna().sum():,d}; clients with a dispute: {inv.loc[inv['disputed_at'].notna(), 'client_id'].nunique():,d}"
-    )
-    print(f"  churned clients: {len(tables['churn']):,d} of {a.clients:,d}")
+    main(make_bundle, __doc__)

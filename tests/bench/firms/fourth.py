@@ -86,12 +86,13 @@ message was sent.
 
 from __future__ import annotations
 
-import argparse
 import pathlib
 import random
 
 import numpy as np
 import pandas as pd
+
+from tests.bench.firms.toolkit import main, write_table
 
 # ----------------------------------------------------------------------------
 # Static tables
@@ -2493,7 +2494,7 @@ class _Firm:
                 "segment": seg,
             }
         )
-        clients.to_csv(out / "clients.csv", index=False)
+        write_table(clients, out, "clients")
         # projects
         npj = self.np_
         pc = self.p_c[:npj]
@@ -2542,7 +2543,7 @@ class _Firm:
                 "project_type": np.array([TYPES[tp][0] for tp in self.p_type[:npj]], dtype=object),
             }
         )[keep_p]
-        projects.to_csv(out / "projects.csv", index=False)
+        write_table(projects, out, "projects")
         # progress
         pr = {k: np.concatenate([d[k] for d in self.progress]) for k in ("p", "day", "pct", "ms")}
         ok = (
@@ -2589,7 +2590,7 @@ class _Firm:
             }
         )[ok]
         progress = progress.iloc[np.argsort(pr["day"][ok], kind="stable")]
-        progress.to_csv(out / "progress.csv", index=False)
+        write_table(progress, out, "progress")
         # invoices
         inv = {k: np.concatenate([d[k] for d in self.invoices]) for k in self.invoices[0]}
         ic = inv["c"]
@@ -2633,7 +2634,7 @@ class _Firm:
                 "po_number": po,
             }
         ).iloc[order]
-        invoices.to_csv(out / "invoices.csv", index=False)
+        write_table(invoices, out, "invoices")
         self._inv = inv
         self._inv_keep = keep_i
         self._inv_dd = dd
@@ -2673,7 +2674,7 @@ class _Firm:
                 "activity": ACTIVITY[ent["act"][o]],
             }
         )
-        entries.to_csv(out / "time_entries.csv", index=False)
+        write_table(entries, out, "time_entries")
         # messages
         self._write_messages(out, lim, keep_p)
         # churn
@@ -2686,7 +2687,7 @@ class _Firm:
             }
         )
         churn = churn.iloc[np.argsort(cday[ch], kind="stable")]
-        churn.to_csv(out / "churn.csv", index=False)
+        write_table(churn, out, "churn")
 
     def _write_messages(self, out: pathlib.Path, lim: np.ndarray, keep_p: np.ndarray) -> None:
         rng = self.rng
@@ -2797,7 +2798,7 @@ class _Firm:
         )
         df = df.iloc[np.argsort(utc_min, kind="stable")]
         df["score"] = df["score"].astype("Int64")
-        df.to_csv(out / "messages.csv", index=False)
+        write_table(df, out, "messages")
 
     def _render(
         self, c, cat, day, p, iv, channel, score, extra, pct
@@ -3133,10 +3134,4 @@ def _oracle_table(firm: _Firm) -> pd.DataFrame:
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description="Write the fourth benchmark firm's export bundle.")
-    ap.add_argument("--out", type=pathlib.Path, required=True)
-    ap.add_argument("--clients", type=int, default=1000)
-    ap.add_argument("--months", type=int, default=24)
-    ap.add_argument("--seed", type=int, default=0)
-    args = ap.parse_args()
-    make_bundle(args.out, args.clients, args.months, args.seed)
+    main(make_bundle, __doc__)

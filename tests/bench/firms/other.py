@@ -62,13 +62,13 @@ Run it alone: ``python -m tests.bench.firms.other OUT --clients 1000 --months 24
 
 from __future__ import annotations
 
-import argparse
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from tests.bench.firms.toolkit import main, write_bundle
 
 START = np.datetime64("2023-07", "M")
 DOMAIN = "kestrel-lind.example"
@@ -2365,16 +2365,18 @@ def _write_bundle(
         }
     )
 
-    for name, frame in [
-        ("clients", clients_df),
-        ("projects", projects_df),
-        ("progress", progress_df),
-        ("time_entries", time_df),
-        ("invoices", invoices_df),
-        ("messages", messages_df),
-        ("churn", churn_df),
-    ]:
-        frame.to_csv(out / f"{name}.csv", index=False, encoding="utf-8")
+    write_bundle(
+        {
+            "clients": clients_df,
+            "projects": projects_df,
+            "progress": progress_df,
+            "time_entries": time_df,
+            "invoices": invoices_df,
+            "messages": messages_df,
+            "churn": churn_df,
+        },
+        out,
+    )
     return w
 
 
@@ -2519,50 +2521,5 @@ def _oracle_disputes(
     return 1 - np.exp(log_none)
 
 
-def _summary(out: Path) -> str:
-    """Row counts, dispute and churn rates of a written bundle."""
-    frames = {
-        p.stem: pd.read_csv(p, dtype=str, keep_default_na=False) for p in sorted(out.glob("*.csv"))
-    }
-    lines = [", ".join(f"{k} {len(v):,}" for k, v in frames.items())]
-    inv = frames["invoices"]
-    disputed = (inv["disputed_at"] != "").mean()
-    unpaid = (inv["paid_at"] == "").mean()
-    late = ((inv["paid_at"] != "") & (inv["paid_at"] > inv["due_at"])).mean()
-    lines.append(
-        f"invoices disputed {disputed:.1%}, paid late {late:.1%}, unpaid at export {unpaid:.1%}"
-    )
-    cl = frames["clients"]
-    churn = frames["churn"]
-    end = max(frames["time_entries"]["worked_on"].max(), frames["invoices"]["issued_at"].max())
-    first = frames["time_entries"]["worked_on"].min()
-    since = pd.to_datetime(cl["client_since"]).clip(lower=pd.Timestamp(first))
-    stop = pd.to_datetime(
-        cl["client_id"]
-        .map(dict(zip(churn["client_id"], churn["churned_at"], strict=True)))
-        .fillna(end)
-    )
-    years = ((stop - since).dt.days.clip(lower=0) / 365.25).sum()
-    lines.append(
-        f"churned {len(churn)} of {len(cl)} clients; {len(churn) / years:.1%} a year per client-year at risk"
-    )
-    return "\n".join(lines)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description="Write an export bundle of an independent second firm."
-    )
-    parser.add_argument("out", type=Path, help="folder to write the bundle into")
-    parser.add_argument("--clients", type=int, default=1000)
-    parser.add_argument("--months", type=int, default=24)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
-    began = time.perf_counter()
-    make_bundle(args.out, clients=args.clients, months=args.months, seed=args.seed)
-    print(f"wrote {args.out} in {time.perf_counter() - began:.1f}s")
-    print(_summary(args.out))
-
-
 if __name__ == "__main__":
-    main()
+    main(make_bundle, __doc__)

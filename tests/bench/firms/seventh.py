@@ -10,12 +10,12 @@ bundle and returns the generator's own point-in-time risk per client and day.
 
 from __future__ import annotations
 
-import argparse
 import pathlib
-import time
 
 import numpy as np
 import pandas as pd
+
+from tests.bench.firms.toolkit import main, write_bundle
 
 T0 = np.datetime64("2023-01-01", "D")
 BURN = 150  # simulated days before the export window starts
@@ -2136,19 +2136,13 @@ def _render(
     )
 
 
-def _write(frames: dict[str, pd.DataFrame], out: pathlib.Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    for name, df in frames.items():
-        df.to_csv(out / f"{name}.csv", index=False, lineterminator="\n")
-
-
 def _generate(
     out: pathlib.Path, clients: int, months: int, seed: int, oracle: bool
 ) -> tuple[_Sim, dict[str, pd.DataFrame]]:
     sim = _Sim(clients, months, seed, oracle)
     sim.run()
     frames = _export(sim)
-    _write(frames, pathlib.Path(out))
+    write_bundle(frames, pathlib.Path(out))
     return sim, frames
 
 
@@ -2180,24 +2174,5 @@ def risk_oracle(
     )
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    ap.add_argument("out", type=pathlib.Path)
-    ap.add_argument("--clients", type=int, default=1000)
-    ap.add_argument("--months", type=int, default=24)
-    ap.add_argument("--seed", type=int, default=0)
-    args = ap.parse_args()
-    t0 = time.perf_counter()
-    _, frames = _generate(args.out, args.clients, args.months, args.seed, oracle=False)
-    for name, df in frames.items():
-        print(f"{name + '.csv':20s} {len(df):>9d} rows")
-    inv = frames["invoices"]
-    disputed = inv["disputed_at"].notna()
-    print(f"disputed invoices    {int(disputed.sum()):>9d}")
-    print(f"clients with dispute {inv.loc[disputed, 'client_id'].nunique():>9d}")
-    print(f"churned clients      {len(frames['churn']):>9d}")
-    print(f"seconds              {time.perf_counter() - t0:>9.1f}")
-
-
 if __name__ == "__main__":
-    main()
+    main(make_bundle, __doc__)

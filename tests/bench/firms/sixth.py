@@ -13,13 +13,13 @@ hidden state of that day only.
 
 from __future__ import annotations
 
-import argparse
 import pathlib
-import time
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from tests.bench.firms.toolkit import main, write_bundle
 
 BURN = 120  # simulated days before the export window starts
 START = np.datetime64("2024-01-01", "D")
@@ -2331,12 +2331,6 @@ def _render_messages(
     return out
 
 
-def _write(tables: dict[str, pd.DataFrame], out: pathlib.Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    for name, df in tables.items():
-        df.to_csv(out / f"{name}.csv", index=False, lineterminator="\n", encoding="utf-8")
-
-
 # --------------------------------------------------------------------------- public API
 
 
@@ -2344,7 +2338,7 @@ def make_bundle(out: pathlib.Path, clients: int = 1000, months: int = 24, seed: 
     """Write a complete export bundle for the simulated translation bureau to ``out``."""
     res = _simulate(clients, months, seed, record=False)
     tables, _ = _tables(res)
-    _write(tables, pathlib.Path(out))
+    write_bundle(tables, pathlib.Path(out))
 
 
 def risk_oracle(
@@ -2359,7 +2353,7 @@ def risk_oracle(
     """
     res = _simulate(clients, months, seed, record=True)
     tables, keep_c = _tables(res)
-    _write(tables, pathlib.Path(out))
+    write_bundle(tables, pathlib.Path(out))
     od = res["orc_d"][:, keep_c]
     oc = res["orc_c"][:, keep_c]
     ids = tables["clients"]["client_id"].to_numpy()
@@ -2376,26 +2370,5 @@ def risk_oracle(
     return frame.sort_values(["client_id", "day"], kind="stable").reset_index(drop=True)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("out", type=pathlib.Path)
-    ap.add_argument("--clients", type=int, default=1000)
-    ap.add_argument("--months", type=int, default=24)
-    ap.add_argument("--seed", type=int, default=0)
-    a = ap.parse_args()
-    t0 = time.perf_counter()
-    make_bundle(a.out, a.clients, a.months, a.seed)
-    print(f"wrote {a.out} in {time.perf_counter() - t0:.1f}s")
-    for f in sorted(a.out.glob("*.csv")):
-        df = pd.read_csv(f, dtype=str, keep_default_na=False)
-        print(f"{f.name:20s} {len(df):>10,d} rows")
-    inv = pd.read_csv(a.out / "invoices.csv", dtype=str, keep_default_na=False)
-    disp = inv[inv["disputed_at"] != ""]
-    churn = pd.read_csv(a.out / "churn.csv", dtype=str, keep_default_na=False)
-    print(
-        f"disputed invoices: {len(disp)}; clients with a dispute: {disp['client_id'].nunique()}; churned clients: {churn['client_id'].nunique()}"
-    )
-
-
 if __name__ == "__main__":
-    main()
+    main(make_bundle, __doc__)

@@ -29,11 +29,12 @@ Causal story (kept here only; reports about this generator stay blind to it):
 
 from __future__ import annotations
 
-import argparse
 import pathlib
 
 import numpy as np
 import pandas as pd
+
+from tests.bench.firms.toolkit import main, write_table
 
 START = np.datetime64("2024-01-01", "D")
 ROLES = np.array(
@@ -781,7 +782,7 @@ def _write_bundle(out, clients, months, seed, oracle=None):
     c_idx = {c: i for i, c in enumerate(cid)}
     cut = np.where(np.isnat(churn), END - 1, churn)
     iso = lambda a: pd.Series(np.asarray(a, "datetime64[D]")).dt.strftime("%Y-%m-%d").fillna("")
-    pd.DataFrame(
+    clients_df = pd.DataFrame(
         {
             "client_id": cid,
             "name": nm,
@@ -790,7 +791,8 @@ def _write_bundle(out, clients, months, seed, oracle=None):
             "industry": rng.choice(INDUSTRIES, n),
             "language": lang,
         }
-    ).to_csv(out / "clients.csv", index=False)
+    )
+    write_table(clients_df, out, "clients")
     keep = pstart < np.minimum(cut[pc], END - 1) + 1
     keep &= np.isnat(closed) | (closed >= pstart)
     pdf = pd.DataFrame(
@@ -806,7 +808,7 @@ def _write_bundle(out, clients, months, seed, oracle=None):
             "closed_at": iso(np.where(closed < END, closed, NAT)),
         }
     )[keep]
-    pdf.to_csv(out / "projects.csv", index=False)
+    write_table(pdf, out, "projects")
     pcut = pd.Series(cut[pc], index=pid)
     kept = set(pdf.project_id)
 
@@ -818,14 +820,12 @@ def _write_bundle(out, clients, months, seed, oracle=None):
     te = clip_proj(pd.concat(TE, ignore_index=True), "worked_on")
     te.insert(0, "entry_id", [f"TE{i:08d}" for i in range(1, len(te) + 1)])
     te = te.assign(worked_on=iso(te.worked_on.to_numpy()).values)
-    te.to_csv(out / "time_entries.csv", index=False)
+    write_table(te, out, "time_entries")
     pr = clip_proj(pd.concat(PR, ignore_index=True), "reported_at")
     pr = pr.drop_duplicates(["project_id", "reported_at"], keep="last").sort_values(
         ["project_id", "reported_at"]
     )
-    pr.assign(reported_at=iso(pr.reported_at.to_numpy()).values).to_csv(
-        out / "progress.csv", index=False
-    )
+    write_table(pr.assign(reported_at=iso(pr.reported_at.to_numpy()).values), out, "progress")
     inv = pd.concat(INV, ignore_index=True)
     ccut = cut[inv.client_id.map(c_idx).to_numpy()]
     dd = inv.disputed_at.to_numpy().astype("datetime64[D]")
@@ -836,7 +836,7 @@ def _write_bundle(out, clients, months, seed, oracle=None):
     inv["due_at"] = inv.due_at.to_numpy().astype("datetime64[D]") - shift
     for col in ["issued_at", "due_at", "paid_at", "disputed_at", "period_start", "period_end"]:
         inv[col] = iso(inv[col].to_numpy()).values
-    inv.to_csv(out / "invoices.csv", index=False)
+    write_table(inv, out, "invoices")
     msg = pd.concat(MS, ignore_index=True)
     ci = msg.client_id.map(c_idx).to_numpy()
     d = msg._d.to_numpy().astype("datetime64[D]")
@@ -844,11 +844,12 @@ def _write_bundle(out, clients, months, seed, oracle=None):
     msg = msg[(lsec <= cut[ci]) & (lsec >= since[ci]) & (lsec < END) & (d >= since[ci])]
     msg = msg.drop(columns="_d").sort_values("sent_at", kind="stable")
     msg.insert(0, "message_id", [f"M-{i:08d}" for i in range(1, len(msg) + 1)])
-    msg.to_csv(out / "messages.csv", index=False)
+    write_table(msg, out, "messages")
     ch = ~np.isnat(churn) & (churn < END)
-    pd.DataFrame({"client_id": cid[ch], "churned_at": iso(churn[ch]), "reason": reason[ch]}).to_csv(
-        out / "churn.csv", index=False
+    churn_df = pd.DataFrame(
+        {"client_id": cid[ch], "churned_at": iso(churn[ch]), "reason": reason[ch]}
     )
+    write_table(churn_df, out, "churn")
     return {"cid": cid, "since": since, "churn": churn, "habit": habit, "end": END}
 
 
@@ -989,10 +990,4 @@ def risk_oracle(
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("out", type=pathlib.Path)
-    ap.add_argument("--clients", type=int, default=1000)
-    ap.add_argument("--months", type=int, default=24)
-    ap.add_argument("--seed", type=int, default=0)
-    a = ap.parse_args()
-    make_bundle(a.out, a.clients, a.months, a.seed)
+    main(make_bundle, __doc__)
