@@ -92,7 +92,17 @@ import random
 import numpy as np
 import pandas as pd
 
-from tests.bench.firms.toolkit import main, write_table
+from tests.bench.firms.toolkit import (
+    MONTH_NAMES,
+    WORKDAY_NAMES,
+    fold_umlauts,
+    iso_dates,
+    main,
+    month_starts,
+    sigmoid,
+    weekday,
+    write_table,
+)
 
 # ----------------------------------------------------------------------------
 # Static tables
@@ -224,14 +234,6 @@ MODS = {
     "de": "Checkout|Login|API-Gateway|Reporting-Dashboard|Datenimport|Benutzerverwaltung|PDF-Export|Suche|Zahlungsanbindung|App|Admin-Bereich|Build-Pipeline|SSO-Anbindung|Produktkatalog|Benachrichtigungsdienst|Buchungsstrecke|Rechnungsmodul|CRM-Synchronisation".split(
         "|"
     ),
-}
-WEEKDAYS = {
-    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
-    "de": ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag"],
-}
-MONTHS = {
-    "en": "January February March April May June July August September October November December".split(),
-    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split(),
 }
 
 # Message categories. Inbound ones first.
@@ -927,41 +929,26 @@ TEXT: dict[str, dict[str, list[str]]] = {
 }
 
 
-def _sig(x: np.ndarray | float) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
-
-
 def _slug(s: str) -> str:
-    for a, b in (
-        ("ä", "ae"),
-        ("ö", "oe"),
-        ("ü", "ue"),
-        ("ß", "ss"),
-        ("Ä", "ae"),
-        ("Ö", "oe"),
-        ("Ü", "ue"),
-    ):
-        s = s.replace(a, b)
-    return "".join(ch for ch in s.lower() if ch.isalnum() or ch in "-.")
+    return "".join(ch for ch in fold_umlauts(s).lower() if ch.isalnum() or ch in "-.")
 
 
 def _iso_days(d: np.ndarray) -> np.ndarray:
     d = np.asarray(d, dtype=np.int64)
-    txt = np.datetime_as_string(np.maximum(d, 0).astype("datetime64[D]"), unit="D")
-    return np.where(d >= 0, txt, "").astype(object)
+    return iso_dates(d, d >= 0)
 
 
 def _last_sunday(year: int, month: int) -> int:
     nxt = np.datetime64(f"{year + (month == 12)}-{month % 12 + 1:02d}-01", "D").astype(np.int64)
     d = int(nxt) - 1
-    while (d + 3) % 7 != 6:
+    while weekday(d) != 6:
         d -= 1
     return d
 
 
 def _nth_sunday(year: int, month: int, nth: int) -> int:
     d = int(np.datetime64(f"{year}-{month:02d}-01", "D").astype(np.int64))
-    while (d + 3) % 7 != 6:
+    while weekday(d) != 6:
         d += 1
     return d + 7 * (nth - 1)
 
@@ -1008,7 +995,7 @@ class _Firm:
     # ------------------------------------------------------------------ setup
     @staticmethod
     def _shift_wd(d: int) -> int:
-        while (d + 3) % 7 >= 5:
+        while weekday(d) >= 5:
             d += 1
         return d
 
@@ -1275,7 +1262,7 @@ class _Firm:
         lo = np.asarray(lo, np.int64)
         hi = np.maximum(np.asarray(hi, np.int64), lo)
         d = lo + (rng.random(len(lo)) * (hi - lo + 1)).astype(np.int64)
-        wd = (d + 3) % 7
+        wd = weekday(d)
         keep = rng.random(len(lo)) < weekend_p
         sat = (wd == 5) & ~keep
         sun = (wd == 6) & ~keep
@@ -1476,7 +1463,7 @@ class _Firm:
             + 0.5 * ((ks >= 1) & (ks <= 4))
         )
         z = z0 + rng.normal(0.0, 0.4, k)
-        model = rng.random(k) < _sig(z)
+        model = rng.random(k) < sigmoid(z)
         po_missing = self.po_req[c] & (rng.random(k) < 0.08)
         admin = ~model & (rng.random(k) < np.where(po_missing, 0.22, 0.002))
         disp = model | admin
@@ -2228,7 +2215,7 @@ class _Firm:
             q = p[rf]
             cq = self.p_c[q]
             ue = self.p_util_ema[q]
-            pr = _sig(
+            pr = sigmoid(
                 2.0
                 - 0.7 * np.minimum(self.frus[cq], 4)
                 - 4.0 * np.maximum(0, 0.55 - ue)
@@ -2418,7 +2405,7 @@ class _Firm:
             + self.lead_eff[self.lead]
             + 0.25 * np.maximum(self.pm_ratio_c - 1.25, 0)
         )
-        return _sig(z), contrib
+        return sigmoid(z), contrib
 
     def _churn_decision(self, t: int, alive: np.ndarray) -> None:
         rng = self.rng
@@ -2845,7 +2832,7 @@ class _Firm:
                 "first": (firm_person if inbound else contact).split(" ")[0],
                 "me": (contact if inbound else firm_person).split(" ")[0],
                 "mod": r.choice(MODS[lang]),
-                "wd": r.choice(WEEKDAYS[lang]),
+                "wd": r.choice(WORKDAY_NAMES[lang]),
                 "sprint": r.randint(3, 42),
                 "ver": f"{r.randint(1, 5)}.{r.randint(0, 14)}.{r.randint(0, 9)}",
                 "n": r.randint(2, 7),
@@ -2857,8 +2844,8 @@ class _Firm:
                 "inv": inv_id,
                 "date": due_s,
                 "terms": int(self.terms[ci]),
-                "period": f"{MONTHS[lang][(mo - 2) % 12]} {yy if mo > 1 else yy - 1}",
-                "month": f"{MONTHS[lang][(mo + 1) % 12]}",
+                "period": f"{MONTH_NAMES[lang][(mo - 2) % 12]} {yy if mo > 1 else yy - 1}",
+                "month": f"{MONTH_NAMES[lang][(mo + 1) % 12]}",
                 "hours": round(
                     float(inv_amt[ivi]) / max(float(self.p_blend[max(int(inv_p[ivi]), 0)]), 60.0)
                 )
@@ -3011,7 +2998,7 @@ def _oracle_table(firm: _Firm) -> pd.DataFrame:
     row_client = np.repeat(np.arange(n), length)
     row_day = first[row_client] + np.arange(start[-1]) - start[row_client]
     m0 = np.datetime64("2023-07", "M") - firm.burn
-    ms = (m0 + np.arange(nt + 12)).astype("datetime64[D]").astype(np.int64)
+    ms = month_starts(m0, nt + 12)
     dim = np.diff(ms)
     visible = firm.decided & ~firm.stealth
 
@@ -3052,8 +3039,10 @@ def _oracle_table(firm: _Firm) -> pd.DataFrame:
     z_fc = np.where(t >= 1, z_fc, inv["z0"])
     # P(disputed by the model) integrates the invoice's own noise N(0, 0.4^2) out.
     node, weight = np.polynomial.hermite.hermgauss(16)
-    p_model = (weight * _sig(inv["z0"][:, None] + 0.4 * np.sqrt(2) * node)).sum(1) / np.sqrt(np.pi)
-    p_model_fc = (weight * _sig(z_fc[:, None] + 0.4 * np.sqrt(2) * node)).sum(1) / np.sqrt(np.pi)
+    p_model = (weight * sigmoid(inv["z0"][:, None] + 0.4 * np.sqrt(2) * node)).sum(1) / np.sqrt(
+        np.pi
+    )
+    p_model_fc = (weight * sigmoid(z_fc[:, None] + 0.4 * np.sqrt(2) * node)).sum(1) / np.sqrt(np.pi)
     admin_seen = np.where(inv["po_missing"], 0.22, 0.002)
     admin_soon = np.where(firm.po_req[c], 0.08 * 0.22 + 0.92 * 0.002, 0.002)
     # delay = min(2 + round(Gamma(2, 3.5)), 29): P(delay <= k), k = -1 .. 29

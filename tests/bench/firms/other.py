@@ -68,7 +68,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tests.bench.firms.toolkit import main, write_bundle
+from tests.bench.firms.toolkit import (
+    MONTH_NAMES,
+    date_text,
+    fold_umlauts,
+    iso_dates,
+    main,
+    month_starts,
+    sigmoid,
+    weekday,
+    write_bundle,
+)
 
 START = np.datetime64("2023-07", "M")
 DOMAIN = "kestrel-lind.example"
@@ -188,14 +198,6 @@ RETAINER_TOPICS = {
 }
 SUFFIXES = ["", "", "", " Phase 2", " (Pilot)", " 2.0", " – Rollout"]
 
-MONTHS = {
-    "en": _words(
-        "January February March April May June July August September October November December"
-    ),
-    "de": _words(
-        "Januar Februar März April Mai Juni Juli August September Oktober November Dezember"
-    ),
-}
 MILESTONES = {
     "en": {
         1: "Concept signed off",
@@ -223,29 +225,23 @@ CHURN_REASONS = [
 RANDOM_REASONS = ["acquired by another company", "moved the work in-house", "strategy change"]
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
-
-
 class _Calendar:
     """Month boundaries and business days as integer day numbers (days since 1970)."""
 
     def __init__(self, months: int) -> None:
         self.months = months
-        starts = (START + np.arange(months + 2)).astype("datetime64[D]")
-        self.month_start = starts.astype(np.int64)
+        self.month_start = month_starts(START, months + 2)
         self.first = int(self.month_start[0])
         self.last = int(self.month_start[months] - 1)  # last day the export covers
         days = np.arange(self.first, self.last + 600, dtype=np.int64)
         d64 = days.astype("datetime64[D]")
-        weekday = (days + 3) % 7  # 1970-01-01 was a Thursday
         month_of_year = d64.astype("datetime64[M]").astype(np.int64) % 12 + 1
         day_of_month = (d64 - d64.astype("datetime64[M]")).astype(np.int64) + 1
         holiday = ((month_of_year == 12) & (day_of_month >= 24)) | (
             (month_of_year == 1) & (day_of_month == 1)
         )
-        self.business = days[weekday < 5]
-        self.workdays = days[(weekday < 5) & ~holiday]
+        self.business = days[weekday(days) < 5]
+        self.workdays = days[(weekday(days) < 5) & ~holiday]
 
     def next_business(self, days: np.ndarray, skip: np.ndarray | int = 0) -> np.ndarray:
         i = np.searchsorted(self.business, days) + skip
@@ -270,8 +266,7 @@ class _Calendar:
 
 
 def _ascii(s: str) -> str:
-    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ı": "i", "Ö": "Oe"})
-    return s.lower().translate(table).replace("'", "").replace(" ", "")
+    return fold_umlauts(s.lower()).replace("ı", "i").replace("'", "").replace(" ", "")
 
 
 def _names(rng: np.random.Generator, k: int, german: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -605,7 +600,7 @@ def _emit(
         return
     u = rng.random(k)
     admin = u < 0.004
-    caused = ~admin & (u < 0.004 + _sigmoid(z[idx]))
+    caused = ~admin & (u < 0.004 + sigmoid(z[idx]))
     objected = admin | caused
     lag = np.where(admin, rng.integers(1, 9, k), rng.integers(3, 29, k))
     disp_day = np.where(objected, issue[idx] + lag, OPEN)
@@ -698,7 +693,7 @@ def _simulate(
             ]
         )
         z = -5.3 + parts.sum(axis=0) - 0.8 * np.maximum(h, 0) + 0.25 * cl.price_sens
-        p_signal = _sigmoid(z)
+        p_signal = sigmoid(z)
         p_random = 0.0013
         if rec is not None:
             rec["p_churn"].append(np.minimum(p_signal + p_random, 1.0))
@@ -746,7 +741,7 @@ def _simulate(
             hc = np.clip(h, -3, 2)
             p_new = np.where(
                 nopen == 0,
-                _sigmoid(-0.9 + 1.0 * hc - 1.2 * bc - 0.6 * sh),
+                sigmoid(-0.9 + 1.0 * hc - 1.2 * bc - 0.6 * sh),
                 np.where(nopen == 1, 0.05 * np.exp(0.4 * hc), 0.012),
             ) * np.where(bc, 0.5, 1.0)
             take = stay & ~joiner & (rng.random(n) < p_new)
@@ -761,7 +756,7 @@ def _simulate(
         ]
         ending = ending[stay[pj.client[ending]]]
         ce = pj.client[ending]
-        p_renew = _sigmoid(
+        p_renew = sigmoid(
             1.7
             + 1.2 * np.clip(h[ce], -3, 2)
             - 1.4 * bc[ce]
@@ -1082,9 +1077,7 @@ def _simulate(
 def _dates(days: np.ndarray) -> np.ndarray:
     """ISO dates; OPEN (unknown) becomes an empty cell."""
     days = np.asarray(days, dtype=np.int64)
-    out = days.astype("datetime64[D]").astype(str).astype(object)
-    out[days >= OPEN] = ""
-    return out
+    return iso_dates(days, days < OPEN)
 
 
 def _email(first: np.ndarray, last: np.ndarray) -> np.ndarray:
@@ -1844,7 +1837,7 @@ def _messages(rng: np.random.Generator, w: _World, inv: pd.DataFrame) -> pd.Data
     )
     rates = {
         "status_out": 2.6 * act2 * cl.diligence[:, None],
-        "meeting_note": 2.2 * act2 * _sigmoid(1.0 + 1.2 * mood_m) * (1 - 0.4 * bc) + 0.1,
+        "meeting_note": 2.2 * act2 * sigmoid(1.0 + 1.2 * mood_m) * (1 - 0.4 * bc) + 0.1,
         "call_note": 0.5 + 0.3 * act2,
         "logistics_in": cl.chatty[:, None]
         * (1.2 + 1.3 * act2)
@@ -1909,8 +1902,7 @@ def _messages(rng: np.random.Generator, w: _World, inv: pd.DataFrame) -> pd.Data
     quarter = np.isin(month_of_year, [3, 6, 9, 12])[None, :]
     answer = valid & quarter & (state["nact"] + (state["idle"] < 3) > 0)
     answer &= (
-        rng.random((n, n_months))
-        < 0.55 * _sigmoid(0.5 + 0.8 * mood_m) * cl.responder[:, None] * 1.6
+        rng.random((n, n_months)) < 0.55 * sigmoid(0.5 + 0.8 * mood_m) * cl.responder[:, None] * 1.6
     )
     c, m = np.nonzero(answer)
     score = np.clip(np.round(7.3 + 1.5 * mood_m[c, m] + rng.normal(0, 1.3, len(c))), 0, 10).astype(
@@ -2102,15 +2094,6 @@ def _render(
     return df.sort_values("_utc", kind="stable").reset_index(drop=True)
 
 
-def _fmt_day(day: int, lang: str) -> str:
-    d = np.datetime64(int(day), "D").astype(object)
-    return (
-        f"{d.day:02d}.{d.month:02d}.{d.year}"
-        if lang == "de"
-        else f"{d.day} {MONTHS['en'][d.month - 1]} {d.year}"
-    )
-
-
 def _texts(
     rng: np.random.Generator,
     w: _World,
@@ -2166,15 +2149,15 @@ def _texts(
             if has_inv
             else ("vom letzten Monat" if lg == "de" else "from last month")
         )
-        due = _fmt_day(int(inv_due[inv_row[i]]), lg) if has_inv else ""
+        due = date_text(np.datetime64(int(inv_due[inv_row[i]]), "D"), lg) if has_inv else ""
         body = opts[variant[i] % len(opts)].format(
             name=to_first[i],
             me=me_first[i],
             project=proj_name[i] or ("das Projekt" if lg == "de" else "the project"),
             inv=inv,
             due=due,
-            day=_fmt_day(int(day[i]) - 1, lg),
-            month=MONTHS[lg][prev_month[i]],
+            day=date_text(np.datetime64(int(day[i]) - 1, "D"), lg),
+            month=MONTH_NAMES[lg][prev_month[i]],
             pct=round(float(pct[i])),
             hours=round(max(float(hours[i]), 12.0)),
             po=po[i],
@@ -2194,7 +2177,9 @@ def _texts(
                 )
             if ch == "email" and u[i, 3] < 0.12:
                 tail = TAIL[lg][(variant[i] // 3) % len(TAIL[lg])]
-                body += tail.format(day=_fmt_day(int(day[i]) - 2, lg), name=to_first[i])
+                body += tail.format(
+                    day=date_text(np.datetime64(int(day[i]) - 2, "D"), lg), name=to_first[i]
+                )
         elif ch == "chat" and u[i, 2] < 0.3:
             body = body[:1].lower() + body[1:]
         out.append(body)
@@ -2425,8 +2410,8 @@ def risk_oracle(out: Path, clients: int = 1000, months: int = 24, seed: int = 0)
     k = np.arange(-1, max_lag + 1)
     tables = np.stack([np.clip(k, 0, 8) / 8, np.clip(k - 2, 0, 26) / 26])
     admin = np.full(len(inv["z"]), 0.004)
-    weights = np.stack([admin, np.minimum(_sigmoid(inv["z"]), 0.996)], axis=1)
-    weights_fc = np.stack([admin, np.minimum(_sigmoid(inv["z_fc"]), 0.996)], axis=1)
+    weights = np.stack([admin, np.minimum(sigmoid(inv["z"]), 0.996)], axis=1)
+    weights_fc = np.stack([admin, np.minimum(sigmoid(inv["z_fc"]), 0.996)], axis=1)
     known_from = w.cal.month_start[inv["step"]]
     dispute = _oracle_disputes(
         start,
@@ -2443,7 +2428,7 @@ def risk_oracle(out: Path, clients: int = 1000, months: int = 24, seed: int = 0)
 
     # Churn: the month's hazard, held; notice day uniform in the month.
     hazard = np.stack(rec["p_churn"], axis=1)
-    month_start = (START + np.arange(months + 8)).astype("datetime64[D]").astype(np.int64)
+    month_start = month_starts(START, months + 8)
     m = np.searchsorted(month_start, row_day, side="right") - 1
     p = hazard[row_client, np.minimum(m, months - 1)]
     since = cl.since[row_client]

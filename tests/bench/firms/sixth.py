@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tests.bench.firms.toolkit import main, write_bundle
+from tests.bench.firms.toolkit import amount_text, fold_umlauts, main, write_bundle
 
 BURN = 120  # simulated days before the export window starts
 START = np.datetime64("2024-01-01", "D")
@@ -809,15 +809,7 @@ _CH_W: dict[int, np.ndarray] = {
 
 
 def _email(name: str) -> str:
-    s = (
-        name.lower()
-        .replace("'", "")
-        .replace("ä", "ae")
-        .replace("ö", "oe")
-        .replace("ü", "ue")
-        .replace("ß", "ss")
-    )
-    return s.replace(" ", ".") + "@" + DOMAIN
+    return fold_umlauts(name.lower().replace("'", "")).replace(" ", ".") + "@" + DOMAIN
 
 
 def _contact(code: int, de: bool) -> str:
@@ -2176,13 +2168,6 @@ def _tables(res: dict[str, Any]) -> tuple[dict[str, pd.DataFrame], np.ndarray]:
     }, keep_c  # fmt: skip
 
 
-def _fmt_money(x: float, de: bool) -> str:
-    s = f"{x:,.2f}"
-    if de:
-        s = s.replace(",", "_").replace(".", ",").replace("_", ".")
-    return s
-
-
 def _render_messages(
     client: np.ndarray, day: np.ndarray, cat: np.ndarray, proj: np.ndarray, param: np.ndarray,
     auth: np.ndarray, score: np.ndarray, res: dict[str, Any], cid: np.ndarray, pid: np.ndarray,
@@ -2287,10 +2272,10 @@ def _render_messages(
                     tpl = g + tpl
         if tpl:
             pair_s = (PAIRS_DE if de_c[j] else PAIRS_EN)[int(pair[c])]
-            amt = _fmt_money(float(inv_t["amount"][inv]), ld) if inv >= 0 else ""
+            amt = amount_text(float(inv_t["amount"][inv]), "de" if ld else "en") if inv >= 0 else ""
             nn = int(nsmall[j])
             if cc == OUT_QUOTE and pj >= 0:
-                amt = _fmt_money(float(P["budget"][pj]), ld)
+                amt = amount_text(float(P["budget"][pj]), "de" if ld else "en")
                 nn = int(np.ceil(P["pwd"][pj]))
             pct = int(param[j]) if cc in (OUT_STATUS, OUT_PRICE, IN_PRICE) else int(pct_r[j])
             old = _contact(int(param[j]), bool(de_c[j])) if cc == IN_SPONSOR else ""

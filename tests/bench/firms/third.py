@@ -1,4 +1,4 @@
-# ruff: noqa: B905, E501, E731, E741, N806
+# ruff: noqa: B905, E501, E741, N806
 """A third, independent synthetic firm: "Lindqvist & Haber", a brand and
 marketing agency in Hamburg and London with mostly English and some German
 clients. Writes an export bundle per /work/shared/DATA_CONTRACT.md.
@@ -34,7 +34,7 @@ import pathlib
 import numpy as np
 import pandas as pd
 
-from tests.bench.firms.toolkit import main, write_table
+from tests.bench.firms.toolkit import iso_dates, main, month_starts, sigmoid, write_table
 
 START = np.datetime64("2024-01-01", "D")
 ROLES = np.array(
@@ -260,10 +260,6 @@ REASONS = [
 ]
 
 
-def _sig(x):
-    return 1.0 / (1.0 + np.exp(-x))
-
-
 def _texts(rng, groups, langs, pnames):
     out = []
     r = rng.random(len(groups))
@@ -447,7 +443,7 @@ def _write_bundle(out, clients, months, seed, oracle=None):
                 + 0.8 * (act_c == 0)
                 + 0.4 * late
             )
-            haz = _sig(logit) + 0.0035
+            haz = sigmoid(logit) + 0.0035
             ch_now = alive & (since < ms - 60) & (rng.random(n) < haz)
             churn[ch_now] = ms + rng.integers(0, nd, ch_now.sum())
             r = np.where(
@@ -527,7 +523,7 @@ def _write_bundle(out, clients, months, seed, oracle=None):
         cumbill[A] += np.where(ok, amount, 0)
         c_of = pc[A]
         dl = -4.2 + 1.6 * over + 1.2 * past_budget - 0.7 * sat[c_of] + 0.4 * price[c_of]
-        disp = ok & (rng.random(len(A)) < _sig(dl) + 0.006)
+        disp = ok & (rng.random(len(A)) < sigmoid(dl) + 0.006)
         dat = (issue + rng.integers(2, 26, len(A))).astype("datetime64[D]")
         dat = np.where(disp & (dat < END), dat, NAT).astype("datetime64[D]")
         disp = ~np.isnat(dat)
@@ -658,8 +654,8 @@ def _write_bundle(out, clients, months, seed, oracle=None):
             len(ci),
             p=[0.42, 0.2, 0.12, 0.1, 0.1, 0.06],
         )
-        pneg = _sig(-2.2 - 1.3 * sat[ci] + 0.6 * np.minimum(delay_f[ci], 2) + 0.5 * overc[ci])
-        ppos = _sig(-0.6 + 0.9 * sat[ci])
+        pneg = sigmoid(-2.2 - 1.3 * sat[ci] + 0.6 * np.minimum(delay_f[ci], 2) + 0.5 * overc[ci])
+        ppos = sigmoid(-0.6 + 0.9 * sat[ci])
         u = rng.random(len(ci))
         grp = np.where(u < pneg, "neg", np.where(u < pneg + (1 - pneg) * ppos, "pos", "neu"))
         grp = np.where(np.isin(chan, ["call", "meeting"]), "call", grp)
@@ -765,7 +761,7 @@ def _write_bundle(out, clients, months, seed, oracle=None):
         )
         drec = 0.6 * drec + dnew
         late = 0.7 * late + 0.3 * (habit + 8 * np.maximum(-sat, 0) > 12)
-        enter = alive_m & ~review & (rng.random(n) < _sig(-4.2 - 1.5 * sat))
+        enter = alive_m & ~review & (rng.random(n) < sigmoid(-4.2 - 1.5 * sat))
         review = (review | enter) & ~(rng.random(n) < 0.25 * (sat > 0.3))
         e_i = np.nonzero(enter & (rng.random(n) < 0.55))[0]
         msgs(
@@ -781,13 +777,12 @@ def _write_bundle(out, clients, months, seed, oracle=None):
     # ---------------- assemble, drop anything after churn / before start / after export
     c_idx = {c: i for i, c in enumerate(cid)}
     cut = np.where(np.isnat(churn), END - 1, churn)
-    iso = lambda a: pd.Series(np.asarray(a, "datetime64[D]")).dt.strftime("%Y-%m-%d").fillna("")
     clients_df = pd.DataFrame(
         {
             "client_id": cid,
             "name": nm,
             "account_lead": leads[lead],
-            "client_since": iso(since),
+            "client_since": iso_dates(since),
             "industry": rng.choice(INDUSTRIES, n),
             "language": lang,
         }
@@ -803,9 +798,9 @@ def _write_bundle(out, clients, months, seed, oracle=None):
             "pm": leads[ppm],
             "billing_model": pmodel,
             "budget": budget,
-            "start_date": iso(pstart),
-            "end_date": iso(pend),
-            "closed_at": iso(np.where(closed < END, closed, NAT)),
+            "start_date": iso_dates(pstart),
+            "end_date": iso_dates(pend),
+            "closed_at": iso_dates(np.where(closed < END, closed, NAT)),
         }
     )[keep]
     write_table(pdf, out, "projects")
@@ -819,13 +814,13 @@ def _write_bundle(out, clients, months, seed, oracle=None):
 
     te = clip_proj(pd.concat(TE, ignore_index=True), "worked_on")
     te.insert(0, "entry_id", [f"TE{i:08d}" for i in range(1, len(te) + 1)])
-    te = te.assign(worked_on=iso(te.worked_on.to_numpy()).values)
+    te = te.assign(worked_on=iso_dates(te.worked_on.to_numpy()))
     write_table(te, out, "time_entries")
     pr = clip_proj(pd.concat(PR, ignore_index=True), "reported_at")
     pr = pr.drop_duplicates(["project_id", "reported_at"], keep="last").sort_values(
         ["project_id", "reported_at"]
     )
-    write_table(pr.assign(reported_at=iso(pr.reported_at.to_numpy()).values), out, "progress")
+    write_table(pr.assign(reported_at=iso_dates(pr.reported_at.to_numpy())), out, "progress")
     inv = pd.concat(INV, ignore_index=True)
     ccut = cut[inv.client_id.map(c_idx).to_numpy()]
     dd = inv.disputed_at.to_numpy().astype("datetime64[D]")
@@ -835,7 +830,7 @@ def _write_bundle(out, clients, months, seed, oracle=None):
     inv["issued_at"] = iss - shift
     inv["due_at"] = inv.due_at.to_numpy().astype("datetime64[D]") - shift
     for col in ["issued_at", "due_at", "paid_at", "disputed_at", "period_start", "period_end"]:
-        inv[col] = iso(inv[col].to_numpy()).values
+        inv[col] = iso_dates(inv[col].to_numpy())
     write_table(inv, out, "invoices")
     msg = pd.concat(MS, ignore_index=True)
     ci = msg.client_id.map(c_idx).to_numpy()
@@ -847,7 +842,7 @@ def _write_bundle(out, clients, months, seed, oracle=None):
     write_table(msg, out, "messages")
     ch = ~np.isnat(churn) & (churn < END)
     churn_df = pd.DataFrame(
-        {"client_id": cid[ch], "churned_at": iso(churn[ch]), "reason": reason[ch]}
+        {"client_id": cid[ch], "churned_at": iso_dates(churn[ch]), "reason": reason[ch]}
     )
     write_table(churn_df, out, "churn")
     return {"cid": cid, "since": since, "churn": churn, "habit": habit, "end": END}
@@ -928,7 +923,7 @@ def risk_oracle(
         d, x, ci = day[row, col], offsets[col], c[row]
         total, seen = known(ci, inv["step"][sl][row], d)
         logit = inv["logit"][sl][row] - 0.35 * (np.minimum(total, 2) - np.minimum(seen, 2))
-        pi = np.minimum(_sig(logit) + 0.006, 1.0)
+        pi = np.minimum(sigmoid(logit) + 0.006, 1.0)
         f_now = pi * np.clip(x - 1, 0, 24) / 24
         f_end = pi * np.clip(x + horizon - 1, 0, 24) / 24
         prob = np.where(x >= 0, (f_end - f_now) / np.maximum(1 - f_now, 1e-12), f_end)
@@ -941,11 +936,7 @@ def risk_oracle(
 
     # Churn: the month's hazard from the state known on the day, held; day uniform in month.
     terms = {k: np.stack([t[k] for t in oracle["months"]], axis=1) for k in oracle["months"][0]}
-    month_start = (
-        (np.datetime64("2024-01", "M") + np.arange(months + 8))
-        .astype("datetime64[D]")
-        .astype(np.int64)
-    )
+    month_start = month_starts(np.datetime64("2024-01", "M"), months + 8)
     m = np.searchsorted(month_start, row_day, side="right") - 1
     c = row_client
     total, seen = known(c, m, row_day)
@@ -963,7 +954,7 @@ def risk_oracle(
         + 0.8 * terms["idle"][c, m]
         + 0.4 * late
     )
-    p = np.minimum(_sig(logit) + 0.0035, 1.0)
+    p = np.minimum(sigmoid(logit) + 0.0035, 1.0)
     since_c = since[c]
     horizon_end = row_day + 90
     ms, nxt = month_start[m], month_start[m + 1]

@@ -1,4 +1,6 @@
-"""What the bench firms share: writing a bundle by the contract and their command line.
+"""What the bench firms share: names of months and days, dates, amounts and addresses as
+their people write them, a sigmoid, writing a bundle by the contract, and their
+command line.
 
 Each firm was written blind, so each wrote these again. Only what two firms or
 more did alike lives here, and only in a form that leaves every firm's output as
@@ -19,11 +21,100 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from features.contract import FILES
 
 BundleWriter = Callable[..., None]
+
+MONTH_NAMES: dict[str, tuple[str, ...]] = {
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "de": (
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ),
+}
+WORKDAY_NAMES: dict[str, tuple[str, ...]] = {
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"),
+    "de": ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag"),
+}
+#: German letters as an e-mail address or a web domain spells them.
+UMLAUTS = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
+_FOLD = str.maketrans(UMLAUTS)
+
+
+def fold_umlauts(text: str) -> str:
+    """``Jürgen Weiß`` as an address spells it: ``Juergen Weiss``."""
+    return text.translate(_FOLD)
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """The logistic function: a firm's log-odds as a probability."""
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def weekday(days: np.ndarray) -> np.ndarray:
+    """Monday 0 .. Sunday 6 of day numbers (days since 1970-01-01, a Thursday)."""
+    return (days + 3) % 7
+
+
+def month_starts(first: np.datetime64, count: int) -> np.ndarray:
+    """Day numbers of the first days of ``count`` months from the month ``first``."""
+    return (first + np.arange(count)).astype("datetime64[D]").astype(np.int64)
+
+
+def iso_dates(days: np.ndarray, known: np.ndarray | None = None) -> np.ndarray:
+    """ISO dates (an object array) of day numbers or of datetime64 values; an empty
+    string, an empty cell in the CSV, where a day is NaT or ``known`` is False."""
+    days = np.asarray(days)
+    if days.dtype.kind in "iuf":
+        days = days.astype(np.int64).astype("datetime64[D]")
+    else:
+        days = np.asarray(days, "datetime64[D]")
+    text = np.datetime_as_string(days, unit="D").astype(object)
+    missing = np.isnat(days) if known is None else ~np.asarray(known) | np.isnat(days)
+    text[missing] = ""
+    return text
+
+
+def date_text(day: np.datetime64, lang: str) -> str:
+    """A date as a letter writes it: ``01.03.2026`` in German, ``1 March 2026`` in English."""
+    date = day.astype("datetime64[D]").astype(object)
+    if lang == "de":
+        return f"{date.day:02d}.{date.month:02d}.{date.year}"
+    return f"{date.day} {MONTH_NAMES['en'][date.month - 1]} {date.year}"
+
+
+def amount_text(amount: float, lang: str) -> str:
+    """An amount with two decimals as a letter writes it: ``1,234.50``; ``1.234,50`` in German."""
+    text = f"{amount:,.2f}"
+    if lang == "de":
+        return text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return text
 
 
 def write_table(
