@@ -28,11 +28,13 @@ Every firm module has the same two entry points:
   folder ``out``; the same arguments give the same bytes.
 - ``risk_oracle(out, clients=1000, months=24, seed=0)`` writes the very same
   bundle and returns the firm's own point-in-time risk, one row per client and
-  day it exists in the export: ``client_id`` (as in clients.csv), ``day``,
-  ``dispute_risk`` (a dispute within 30 days) and ``churn_risk`` (notice within
-  90 days). It reads the generator's hidden state of that day and none of the
-  draws that decide what happens later: the ceiling for any model of the bundle,
-  not something a model could compute.
+  day it exists in the export, from the later of ``client_since`` and the first
+  exported day (where a firm keeps the day of notice as a row, both risks are 0
+  on it): ``client_id`` (as in clients.csv), ``day``, ``dispute_risk`` (a
+  dispute within 30 days) and ``churn_risk`` (notice within 90 days). It reads
+  the generator's hidden state of that day and none of the draws that decide
+  what happens later: the ceiling for any model of the bundle, not something a
+  model could compute.
 
 and runs alone as ``python -m tests.bench.firms.<module> OUT --clients N --months M
 --seed S``. What the firms had each written alike lives in ``toolkit``; each

@@ -93,12 +93,17 @@ import numpy as np
 import pandas as pd
 
 from tests.bench.firms.toolkit import (
+    DISPUTE_DAYS,
     MONTH_NAMES,
     WORKDAY_NAMES,
+    ClientDays,
+    concat_records,
+    dispute_risk,
     fold_umlauts,
     iso_dates,
     main,
     month_starts,
+    oracle_frame,
     sigmoid,
     weekday,
     write_table,
@@ -2946,14 +2951,8 @@ def make_bundle(out: pathlib.Path, clients: int = 1000, months: int = 24, seed: 
 def risk_oracle(
     out: pathlib.Path, clients: int = 1000, months: int = 24, seed: int = 0
 ) -> pd.DataFrame:
-    """The firm's own point-in-time risk of every client on every day it exists.
-
-    Writes the same bundle as :func:`make_bundle` into ``out`` (byte for byte)
-    and returns one row per client and day, from the later of its
-    ``client_since`` and the first exported day up to the earlier of its
-    ``churned_at`` and the last exported day: ``client_id`` (as in clients.csv),
-    ``day``, ``dispute_risk`` and ``churn_risk``. It is an upper bound for what a
-    model of the bundle can foresee, not something a model could compute.
+    """Write the same bundle as :func:`make_bundle` into ``out`` and return the firm's own
+    risk of every client on every day it exists in the export (``tests.bench.firms``).
 
     Each value uses the simulation's own state on that day and none of the draws
     that decide whether and when an event happens after it (an invoice's own
@@ -2962,18 +2961,12 @@ def risk_oracle(
     an invoice a later month issues are taken from the month before; a decision
     taken at a month's end counts from the next day. Invoices keep the issue day
     they would have had without a notice; those that only a notice brings about
-    are left out.
-
-    - ``dispute_risk``: probability that the client disputes at least one
-      exported invoice in ``(day, day + 30]``: over every invoice issued or due
-      soon, the generator's own dispute probability and delay distribution,
-      given that an invoice issued earlier was not disputed by ``day`` (one that
-      was counts no more).
-    - ``churn_risk``: probability of the notice falling in ``(day, day + 90]``:
-      for a client whose decision is already taken, over the remaining delays;
-      otherwise with the monthly decision hazard in force on ``day`` (the one of
-      the last month's end) held for the months after, and then the delays. A
-      notice day is uniform in its month. On the notice day both risks are 0.
+    are left out. ``dispute_risk`` runs over every exported invoice issued or due
+    soon with the generator's own dispute probability and delay distribution.
+    ``churn_risk``: for a client whose decision is already taken, over the
+    remaining delays; otherwise with the monthly decision hazard in force on
+    ``day`` (the one of the last month's end) held for the months after, and then
+    the delays; a notice day is uniform in its month.
     """
     out = pathlib.Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -2988,22 +2981,17 @@ def _oracle_table(firm: _Firm) -> pd.DataFrame:
     """risk_oracle's rows from a firm that has run with ``oracle`` set."""
     rec = firm.oracle
     assert rec is not None
-    n, nt, big = firm.n, firm.nt, np.int64(10**9)
+    nt, big = firm.nt, np.int64(10**9)
     ws, we = firm.win_start, firm.win_end
     churn_day = np.where(firm.churn_day >= 0, firm.churn_day, big)
-    first = np.maximum(firm.since, ws)
-    last = np.minimum(churn_day, we)
-    length = np.maximum(last - first + 1, 0)
-    start = np.concatenate([[0], np.cumsum(length)])
-    row_client = np.repeat(np.arange(n), length)
-    row_day = first[row_client] + np.arange(start[-1]) - start[row_client]
+    rows = ClientDays.between(np.maximum(firm.since, ws), np.minimum(churn_day, we))
     m0 = np.datetime64("2023-07", "M") - firm.burn
     ms = month_starts(m0, nt + 12)
     dim = np.diff(ms)
     visible = firm.decided & ~firm.stealth
 
     # ---- disputes
-    inv = {k: np.concatenate([r[k] for r in rec["invoices"]]) for k in rec["invoices"][0]}
+    inv = concat_records(rec["invoices"])
     c, p, t, kind = inv["c"], inv["p"], inv["t"], inv["kind"]
     nxt_wd = np.array([_Firm._shift_wd(int(x)) for x in ms[1 : nt + 1]])
     issue = np.where(inv["final"], nxt_wd[t] + 1, inv["issue"])
@@ -3051,33 +3039,21 @@ def _oracle_table(firm: _Firm) -> pd.DataFrame:
     gap_cdf = np.where(k < 2, 0.0, np.where(k >= 29, 1.0, 1 - np.exp(-x) * (1 + x)))
     dday = np.where(inv["dday"] >= 0, inv["dday"], big)
     known_from = ms[t]
-    idx = np.flatnonzero(keep)
-    horizon, max_lag = 30, 29
-    offsets = np.arange(-horizon, max_lag)
-    log_none = np.zeros(start[-1])
-    for lo in range(0, len(idx), 20000):
-        ii = idx[lo : lo + 20000]
-        ci, s = c[ii], issue[ii]
-        day = s[:, None] + offsets[None, :]
-        ok = (day >= first[ci][:, None]) & (day < churn_day[ci][:, None])
-        ok &= day <= last[ci][:, None]
-        row, col = np.nonzero(ok)
-        j = ii[row]
-        d, off = day[row, col], offsets[col]
+    max_lag = 29
+
+    def odds(j: np.ndarray, d: np.ndarray, off: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         pm = np.where(d >= known_from[j], p_model[j], p_model_fc[j])
         pi = pm + (1 - pm) * np.where(off >= 0, admin_seen[j], admin_soon[j])
         f_now = pi * gap_cdf[np.clip(off + 1, 0, max_lag + 1)]
-        f_end = pi * gap_cdf[np.clip(off + horizon + 1, 0, max_lag + 1)]
-        prob = np.where(off >= 0, (f_end - f_now) / np.maximum(1 - f_now, 1e-12), f_end)
-        prob = np.where(dday[j] <= d, 0.0, prob)
-        flat = start[c[j]] + d - first[c[j]]
-        log_none += np.bincount(
-            flat, weights=np.log1p(-np.clip(prob, 0.0, 1 - 1e-12)), minlength=start[-1]
-        )
-    dispute = 1 - np.exp(log_none)
+        f_end = pi * gap_cdf[np.clip(off + DISPUTE_DAYS + 1, 0, max_lag + 1)]
+        return f_now, f_end
+
+    dispute = dispute_risk(
+        rows, c, issue, dday, churn_day, odds, max_lag, invoices=np.flatnonzero(keep)
+    )
 
     # ---- churn: notice month = decision month + delay; notice day uniform in it
-    cr, d = row_client, row_day
+    cr, d = rows.client, rows.day
     tau = np.searchsorted(ms, d, side="right") - 1
     h_end = d + 90
 
@@ -3110,16 +3086,7 @@ def _oracle_table(firm: _Firm) -> pd.DataFrame:
         den += w * np.where(month < nt, share(month, np.full(len(d), big)), 1.0)
     known = num / np.maximum(den, 1e-12)
     churn = np.where(decided, known, fresh)
-
-    gone = d >= churn_day[cr]
-    return pd.DataFrame(
-        {
-            "client_id": firm.cid[cr],
-            "day": d.astype("datetime64[D]").astype("datetime64[ns]"),
-            "dispute_risk": np.where(gone, 0.0, dispute),
-            "churn_risk": np.where(gone, 0.0, np.clip(churn, 0.0, 1.0)),
-        }
-    )
+    return oracle_frame(firm.cid, rows, churn_day, dispute, churn)
 
 
 if __name__ == "__main__":

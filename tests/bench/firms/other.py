@@ -69,12 +69,18 @@ import numpy as np
 import pandas as pd
 
 from tests.bench.firms.toolkit import (
+    DISPUTE_DAYS,
     MONTH_NAMES,
+    ClientDays,
+    concat_records,
     date_text,
+    dispute_risk,
     fold_umlauts,
+    held_hazard_churn,
     iso_dates,
     main,
     month_starts,
+    oracle_frame,
     sigmoid,
     weekday,
     write_bundle,
@@ -2366,14 +2372,8 @@ def _write_bundle(
 
 
 def risk_oracle(out: Path, clients: int = 1000, months: int = 24, seed: int = 0) -> pd.DataFrame:
-    """The firm's own point-in-time risk of every client on every day it exists.
-
-    Writes the same bundle as :func:`make_bundle` into ``out`` (byte for byte)
-    and returns one row per client and day, from the later of its
-    ``client_since`` and the first exported day up to the earlier of its
-    ``churned_at`` and the last exported day: ``client_id`` (as in clients.csv),
-    ``day``, ``dispute_risk`` and ``churn_risk``. It is an upper bound for what a
-    model of the bundle can foresee, not something a model could compute.
+    """Write the same bundle as :func:`make_bundle` into ``out`` and return the firm's own
+    risk of every client on every day it exists in the export (``tests.bench.firms``).
 
     Each value uses the simulation's own state on that day and none of the draws
     that decide whether and when an event happens after it. The simulation runs
@@ -2381,31 +2381,20 @@ def risk_oracle(out: Path, clients: int = 1000, months: int = 24, seed: int = 0)
     it will be billed) counts as known from the month's first day; the client
     terms of the odds of an invoice a later month issues are taken from the month
     before. Invoices keep the issue day they would have had without a notice.
-
-    - ``dispute_risk``: probability that the client disputes at least one invoice
-      in ``(day, day + 30]``: over every invoice issued or due soon, the
-      generator's own dispute probability and delay distribution, given that an
-      invoice issued earlier was not disputed by ``day`` (one that was counts no
-      more).
-    - ``churn_risk``: probability of the notice falling in ``(day, day + 90]``
-      when the monthly churn hazard in force on ``day`` (fixed at the start of
-      the month) is held for the months after; a notice day is uniform in its
-      month and the eligibility rule on tenure is applied month by month. On the
-      notice day itself both risks are 0.
+    ``dispute_risk`` runs over every invoice issued or due soon with the
+    generator's own dispute probability and delay distribution; ``churn_risk``
+    holds the monthly hazard in force on ``day`` (fixed at the start of the month)
+    for the months after, with the rule on tenure applied month by month.
     """
     rec: dict[str, list] = {"p_churn": [], "invoices": []}
     w = _write_bundle(out, clients, months, seed, rec)
     cal, cl = w.cal, w.clients
-    n = cl.n
-    first = np.maximum(cl.since, cal.first)
-    last = np.minimum(w.churn_day, cal.last)
-    length = np.maximum(last - first + 1, 0)
-    start = np.concatenate([[0], np.cumsum(length)])
-    row_client = np.repeat(np.arange(n), length)
-    row_day = first[row_client] + np.arange(start[-1]) - start[row_client]
+    rows = ClientDays.between(np.maximum(cl.since, cal.first), np.minimum(w.churn_day, cal.last))
 
-    # Disputes: F(k) = P(disputed and delay <= k) = 0.004 admin(k) + caused * quality(k).
-    inv = {k: np.concatenate([r[k] for r in rec["invoices"]]) for k in rec["invoices"][0]}
+    # Disputes: F(k) = P(disputed and delay <= k) = 0.004 admin(k) + caused * quality(k):
+    # an invoice's weights of the two delay tables (tables[:, k + 1]; column 0 for k < 0),
+    # by the month's state, or by the month before's on days before its month begins.
+    inv = concat_records(rec["invoices"])
     max_lag = 28
     k = np.arange(-1, max_lag + 1)
     tables = np.stack([np.clip(k, 0, 8) / 8, np.clip(k - 2, 0, 26) / 26])
@@ -2413,97 +2402,32 @@ def risk_oracle(out: Path, clients: int = 1000, months: int = 24, seed: int = 0)
     weights = np.stack([admin, np.minimum(sigmoid(inv["z"]), 0.996)], axis=1)
     weights_fc = np.stack([admin, np.minimum(sigmoid(inv["z_fc"]), 0.996)], axis=1)
     known_from = w.cal.month_start[inv["step"]]
-    dispute = _oracle_disputes(
-        start,
-        first,
-        w.churn_day,
-        inv["client"],
-        inv["issue"],
-        inv["disp_day"],
-        known_from,
-        weights,
-        weights_fc,
-        tables,
+
+    def odds(i: np.ndarray, day: np.ndarray, lag: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        wt = np.where((day < known_from[i])[:, None], weights_fc[i], weights[i])
+        by_now = (wt * tables[:, np.clip(lag + 1, 0, max_lag + 1)].T).sum(axis=1)
+        by_end = (wt * tables[:, np.clip(lag + DISPUTE_DAYS + 1, 0, max_lag + 1)].T).sum(axis=1)
+        return by_now, by_end
+
+    dispute = dispute_risk(
+        rows, inv["client"], inv["issue"], inv["disp_day"], w.churn_day, odds, max_lag
     )
 
-    # Churn: the month's hazard, held; notice day uniform in the month.
+    # Churn: the month's hazard, held; notice day uniform in the month; only clients
+    # of more than 45 days at a month's start give notice in it.
     hazard = np.stack(rec["p_churn"], axis=1)
     month_start = month_starts(START, months + 8)
-    m = np.searchsorted(month_start, row_day, side="right") - 1
-    p = hazard[row_client, np.minimum(m, months - 1)]
-    since = cl.since[row_client]
-    horizon_end = row_day + 90
-    ms, nxt = month_start[m], month_start[m + 1]
-    nd = nxt - ms
-    elig = since < ms - 45
-    now = np.where(
-        elig,
-        (1 - p * (np.minimum(nxt - 1, horizon_end) - row_day) / nd)
-        / (1 - p * (row_day - ms + 1) / nd),
-        1.0,
+    month = np.searchsorted(month_start, rows.day, side="right") - 1
+    since = cl.since[rows.client]
+    churn = held_hazard_churn(
+        hazard[rows.client, np.minimum(month, months - 1)],
+        rows.day,
+        month,
+        month_start,
+        lambda m: since < month_start[m] - 45,
     )
-    survive = now
-    for j in range(1, 5):
-        ms_j, nxt_j = month_start[m + j], month_start[m + j + 1]
-        days = np.clip(np.minimum(nxt_j - 1, horizon_end) - ms_j + 1, 0, None)
-        survive = survive * (1 - p * (since < ms_j - 45) * days / (nxt_j - ms_j))
-    churn = 1 - survive
-
-    gone = row_day >= w.churn_day[row_client]
-    client_id = np.array([f"{100000 + i:010d}" for i in range(n)], dtype=object)
-    return pd.DataFrame(
-        {
-            "client_id": client_id[row_client],
-            "day": row_day.astype("datetime64[D]").astype("datetime64[ns]"),
-            "dispute_risk": np.where(gone, 0.0, dispute),
-            "churn_risk": np.where(gone, 0.0, np.clip(churn, 0.0, 1.0)),
-        }
-    )
-
-
-def _oracle_disputes(
-    start: np.ndarray,
-    first: np.ndarray,
-    churn_day: np.ndarray,
-    client: np.ndarray,
-    issue: np.ndarray,
-    disp_day: np.ndarray,
-    known_from: np.ndarray,
-    weights: np.ndarray,
-    weights_fc: np.ndarray,
-    tables: np.ndarray,
-    horizon: int = 30,
-) -> np.ndarray:
-    """P(a dispute in (day, day + horizon]) on every row of risk_oracle's grid.
-
-    Invoice i's chance of being disputed with a delay <= k days after its issue
-    is ``weights[i] @ tables[:, k + 1]`` (``tables[:, 0]`` is for k < 0), or with
-    ``weights_fc`` on days before ``known_from[i]``. Invoices are independent
-    given the state, so the no-dispute chances multiply.
-    """
-    max_lag = tables.shape[1] - 2
-    offsets = np.arange(-horizon, max_lag)
-    log_none = np.zeros(start[-1])
-    chunk = 20000
-    for lo in range(0, len(client), chunk):
-        sl = slice(lo, lo + chunk)
-        c, s = client[sl], issue[sl]
-        day = s[:, None] + offsets[None, :]
-        ok = (day >= first[c][:, None]) & (day < churn_day[c][:, None])
-        ok &= day - first[c][:, None] < (start[c + 1] - start[c])[:, None]
-        row, col = np.nonzero(ok)
-        d = day[row, col]
-        x = offsets[col]
-        wt = np.where((d < known_from[sl][row])[:, None], weights_fc[sl][row], weights[sl][row])
-        f_now = (wt * tables[:, np.clip(x + 1, 0, max_lag + 1)].T).sum(axis=1)
-        f_end = (wt * tables[:, np.clip(x + horizon + 1, 0, max_lag + 1)].T).sum(axis=1)
-        prob = np.where(x >= 0, (f_end - f_now) / np.maximum(1 - f_now, 1e-12), f_end)
-        prob = np.where(disp_day[sl][row] <= d, 0.0, prob)
-        flat = start[c[row]] + d - first[c[row]]
-        log_none += np.bincount(
-            flat, weights=np.log1p(-np.clip(prob, 0.0, 1 - 1e-12)), minlength=start[-1]
-        )
-    return 1 - np.exp(log_none)
+    client_id = np.array([f"{100000 + i:010d}" for i in range(cl.n)], dtype=object)
+    return oracle_frame(client_id, rows, w.churn_day, dispute, churn)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,19 @@ import pathlib
 import numpy as np
 import pandas as pd
 
-from tests.bench.firms.toolkit import iso_dates, main, month_starts, sigmoid, write_table
+from tests.bench.firms.toolkit import (
+    DISPUTE_DAYS,
+    ClientDays,
+    concat_records,
+    dispute_risk,
+    held_hazard_churn,
+    iso_dates,
+    main,
+    month_starts,
+    oracle_frame,
+    sigmoid,
+    write_table,
+)
 
 START = np.datetime64("2024-01-01", "D")
 ROLES = np.array(
@@ -851,31 +863,18 @@ def _write_bundle(out, clients, months, seed, oracle=None):
 def risk_oracle(
     out: pathlib.Path, clients: int = 1000, months: int = 24, seed: int = 0
 ) -> pd.DataFrame:
-    """The firm's own point-in-time risk of every client on every day it exists.
-
-    Writes the same bundle as :func:`make_bundle` into ``out`` (byte for byte)
-    and returns one row per client and day, from the later of its
-    ``client_since`` and the first exported day up to the earlier of its
-    ``churned_at`` and the last exported day: ``client_id`` (as in clients.csv),
-    ``day``, ``dispute_risk`` and ``churn_risk``. It is an upper bound for what a
-    model of the bundle can foresee, not something a model could compute.
+    """Write the same bundle as :func:`make_bundle` into ``out`` and return the firm's own
+    risk of every client on every day it exists in the export (``tests.bench.firms``).
 
     Each value uses the simulation's own state on that day and none of the draws
     that decide whether and when an event happens after it. The simulation runs
     in months: a month's state counts as known from the month's first day, except
     that the state's reaction to a dispute counts only from the dispute's day
     (the simulation applies it when it decides the dispute). Invoices keep the
-    issue day they would have had without a notice.
-
-    - ``dispute_risk``: probability that the client disputes at least one invoice
-      in ``(day, day + 30]``: over every invoice issued or due soon, the
-      generator's own dispute probability and delay distribution, given that an
-      invoice issued earlier was not disputed by ``day`` (one that was counts no
-      more).
-    - ``churn_risk``: probability of the notice falling in ``(day, day + 90]``
-      when the monthly churn hazard in force on ``day`` is held for the months
-      after; a notice day is uniform in its month and the eligibility rules are
-      applied month by month. On the notice day itself both risks are 0.
+    issue day they would have had without a notice. ``dispute_risk`` runs over
+    every invoice issued or due soon with the generator's own dispute probability
+    and delay distribution; ``churn_risk`` holds the monthly hazard in force on
+    ``day`` for the months after, with the eligibility rules applied month by month.
     """
     oracle: dict[str, list] = {"months": [], "invoices": []}
     st = _write_bundle(out, clients, months, seed, oracle)
@@ -883,14 +882,12 @@ def risk_oracle(
     big = np.int64(10**9)
     since = st["since"].astype(np.int64)
     churn_day = np.where(np.isnat(st["churn"]), big, st["churn"].astype(np.int64))
-    first = np.maximum(since, START.astype(np.int64))
-    last = np.minimum(churn_day, (st["end"] - 1).astype(np.int64))
-    length = np.maximum(last - first + 1, 0)
-    start = np.concatenate([[0], np.cumsum(length)])
-    row_client = np.repeat(np.arange(n), length)
-    row_day = first[row_client] + np.arange(start[-1]) - start[row_client]
+    rows = ClientDays.between(
+        np.maximum(since, START.astype(np.int64)),
+        np.minimum(churn_day, (st["end"] - 1).astype(np.int64)),
+    )
 
-    inv = {k: np.concatenate([r[k] for r in oracle["invoices"]]) for k in oracle["invoices"][0]}
+    inv = concat_records(oracle["invoices"])
     inv_issue = inv["issue"].astype(np.int64)
     inv_disp = np.where(np.isnat(inv["disp_day"]), big, inv["disp_day"].astype(np.int64))
     # Days of the disputes decided in each month, per client: table[client * months + month].
@@ -905,41 +902,24 @@ def risk_oracle(
 
     def known(client: np.ndarray, month: np.ndarray, day: np.ndarray) -> tuple:
         """Disputes decided in the month before: all of them, and those dated by ``day``."""
-        rows = table[np.where(month >= 1, client * months + month - 1, no_month)]
-        return (rows < big).sum(axis=1), (rows <= day[:, None]).sum(axis=1)
+        decided = table[np.where(month >= 1, client * months + month - 1, no_month)]
+        return (decided < big).sum(axis=1), (decided <= day[:, None]).sum(axis=1)
 
     # Disputes: P(disputed and delay <= k) = pi * U{2..25}(k).
-    horizon, max_lag = 30, 25
-    offsets = np.arange(-horizon, max_lag)
-    log_none = np.zeros(start[-1])
-    chunk = 20000
-    for lo in range(0, len(inv_issue), chunk):
-        sl = slice(lo, lo + chunk)
-        c, s = inv["client"][sl], inv_issue[sl]
-        day = s[:, None] + offsets[None, :]
-        ok = (day >= first[c][:, None]) & (day < churn_day[c][:, None])
-        ok &= day <= last[c][:, None]
-        row, col = np.nonzero(ok)
-        d, x, ci = day[row, col], offsets[col], c[row]
-        total, seen = known(ci, inv["step"][sl][row], d)
-        logit = inv["logit"][sl][row] - 0.35 * (np.minimum(total, 2) - np.minimum(seen, 2))
+    def odds(i: np.ndarray, day: np.ndarray, lag: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        total, seen = known(inv["client"][i], inv["step"][i], day)
+        logit = inv["logit"][i] - 0.35 * (np.minimum(total, 2) - np.minimum(seen, 2))
         pi = np.minimum(sigmoid(logit) + 0.006, 1.0)
-        f_now = pi * np.clip(x - 1, 0, 24) / 24
-        f_end = pi * np.clip(x + horizon - 1, 0, 24) / 24
-        prob = np.where(x >= 0, (f_end - f_now) / np.maximum(1 - f_now, 1e-12), f_end)
-        prob = np.where(inv_disp[sl][row] <= d, 0.0, prob)
-        flat = start[ci] + d - first[ci]
-        log_none += np.bincount(
-            flat, weights=np.log1p(-np.clip(prob, 0.0, 1 - 1e-12)), minlength=start[-1]
-        )
-    dispute = 1 - np.exp(log_none)
+        return pi * np.clip(lag - 1, 0, 24) / 24, pi * np.clip(lag + DISPUTE_DAYS - 1, 0, 24) / 24
+
+    dispute = dispute_risk(rows, inv["client"], inv_issue, inv_disp, churn_day, odds, max_lag=25)
 
     # Churn: the month's hazard from the state known on the day, held; day uniform in month.
     terms = {k: np.stack([t[k] for t in oracle["months"]], axis=1) for k in oracle["months"][0]}
     month_start = month_starts(np.datetime64("2024-01", "M"), months + 8)
-    m = np.searchsorted(month_start, row_day, side="right") - 1
-    c = row_client
-    total, seen = known(c, m, row_day)
+    m = np.searchsorted(month_start, rows.day, side="right") - 1
+    c = rows.client
+    total, seen = known(c, m, rows.day)
     lost = np.minimum(total, 2) - np.minimum(seen, 2)
     sat = terms["sat"][c, m] + 0.5 * lost
     drec = terms["drec"][c, m] - total + seen
@@ -956,28 +936,11 @@ def risk_oracle(
     )
     p = np.minimum(sigmoid(logit) + 0.0035, 1.0)
     since_c = since[c]
-    horizon_end = row_day + 90
-    ms, nxt = month_start[m], month_start[m + 1]
-    nd = nxt - ms
-    now = (1 - p * (np.minimum(nxt - 1, horizon_end) - row_day) / nd) / (
-        1 - p * (row_day - ms + 1) / nd
+    # Notice from the second month on, and only from clients of more than 60 days.
+    churn = held_hazard_churn(
+        p, rows.day, m, month_start, lambda k: (k >= 1) & (since_c < month_start[k] - 60)
     )
-    survive = np.where((m >= 1) & (since_c < ms - 60), now, 1.0)
-    for j in range(1, 5):
-        ms_j, nxt_j = month_start[m + j], month_start[m + j + 1]
-        days = np.clip(np.minimum(nxt_j - 1, horizon_end) - ms_j + 1, 0, None)
-        survive = survive * (1 - p * (since_c < ms_j - 60) * days / (nxt_j - ms_j))
-    churn = 1 - survive
-
-    gone = row_day >= churn_day[c]
-    return pd.DataFrame(
-        {
-            "client_id": st["cid"][c],
-            "day": row_day.astype("datetime64[D]").astype("datetime64[ns]"),
-            "dispute_risk": np.where(gone, 0.0, dispute),
-            "churn_risk": np.where(gone, 0.0, np.clip(churn, 0.0, 1.0)),
-        }
-    )
+    return oracle_frame(st["cid"], rows, churn_day, dispute, churn)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """What the bench firms share: names of months and days, dates, amounts and addresses as
-their people write them, a sigmoid, writing a bundle by the contract, and their
-command line.
+their people write them, a sigmoid, writing a bundle by the contract, the arithmetic
+of a risk oracle, and their command line.
 
 Each firm was written blind, so each wrote these again. Only what two firms or
 more did alike lives here, and only in a form that leaves every firm's output as
@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -149,6 +150,139 @@ def write_bundle(
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
         write_table(frame, folder, name, float_format)
+
+
+# The windows of DATA_CONTRACT.md's "What is predicted": a dispute within 30 days,
+# notice within 90.
+DISPUTE_DAYS = 30
+CHURN_DAYS = 90
+# Invoices per step of the dispute oracle: bounds its (invoices x days) arrays.
+_CHUNK = 20_000
+
+
+def concat_records(records: Sequence[Mapping[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Columns a simulation recorded step by step, each joined into one array."""
+    return {key: np.concatenate([record[key] for record in records]) for key in records[0]}
+
+
+@dataclass(frozen=True)
+class ClientDays:
+    """The rows of a risk oracle: each client on each day from ``first[c]`` to ``last[c]``
+    (day numbers), client after client; client c's rows begin at ``start[c]``."""
+
+    first: np.ndarray
+    last: np.ndarray
+    start: np.ndarray
+    client: np.ndarray
+    day: np.ndarray
+
+    @classmethod
+    def between(cls, first: np.ndarray, last: np.ndarray) -> ClientDays:
+        length = np.maximum(last - first + 1, 0)
+        start = np.concatenate([[0], np.cumsum(length)])
+        client = np.repeat(np.arange(len(first)), length)
+        day = first[client] + np.arange(start[-1]) - start[client]
+        return cls(first, last, start, client, day)
+
+    @property
+    def size(self) -> int:
+        return int(self.start[-1])
+
+
+#: ``odds(invoice, day, lag)`` of a firm: for invoice ``i`` seen on ``day``, ``lag``
+#: days after its issue (negative before it), the chances that it is disputed at
+#: most ``lag`` and at most ``lag + DISPUTE_DAYS`` days after its issue.
+DisputeOdds = Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def dispute_risk(
+    rows: ClientDays,
+    client: np.ndarray,
+    issue: np.ndarray,
+    disputed_on: np.ndarray,
+    churned_on: np.ndarray,
+    odds: DisputeOdds,
+    max_lag: int,
+    invoices: np.ndarray | None = None,
+) -> np.ndarray:
+    """P(the client disputes at least one invoice in ``(day, day + DISPUTE_DAYS]``) on
+    every row.
+
+    An invoice counts from ``DISPUTE_DAYS`` days before its issue (it may be issued and
+    disputed within the window) to ``max_lag`` days after it, on the days its client
+    exists and has not churned, and not once it has been disputed. Past its issue the
+    chance is conditional on no dispute so far. Invoices are independent given the
+    state, so their chances of no dispute multiply. ``client``, ``issue`` (day numbers)
+    and ``disputed_on`` (a day number, or one past every row) are per invoice;
+    ``invoices`` picks those to count (all by default).
+    """
+    if invoices is None:
+        invoices = np.arange(len(client))
+    lags = np.arange(-DISPUTE_DAYS, max_lag)
+    log_none = np.zeros(rows.size)
+    for lo in range(0, len(invoices), _CHUNK):
+        chunk = invoices[lo : lo + _CHUNK]
+        owner = client[chunk]
+        days = issue[chunk][:, None] + lags[None, :]
+        seen = (days >= rows.first[owner][:, None]) & (days < churned_on[owner][:, None])
+        seen &= days <= rows.last[owner][:, None]
+        at, col = np.nonzero(seen)
+        invoice, day, lag = chunk[at], days[at, col], lags[col]
+        by_now, by_end = odds(invoice, day, lag)
+        prob = np.where(lag >= 0, (by_end - by_now) / np.maximum(1 - by_now, 1e-12), by_end)
+        prob = np.where(disputed_on[invoice] <= day, 0.0, prob)
+        row = rows.start[client[invoice]] + day - rows.first[client[invoice]]
+        log_none += np.bincount(
+            row, weights=np.log1p(-np.clip(prob, 0.0, 1 - 1e-12)), minlength=rows.size
+        )
+    return 1 - np.exp(log_none)
+
+
+def held_hazard_churn(
+    hazard: np.ndarray,
+    day: np.ndarray,
+    month: np.ndarray,
+    month_start: np.ndarray,
+    eligible: Callable[[np.ndarray], np.ndarray],
+) -> np.ndarray:
+    """P(notice in ``(day, day + CHURN_DAYS]``) when the monthly ``hazard`` in force on
+    ``day`` (in ``month``, an index into ``month_start``) holds for the months after and
+    a notice falls on a day uniform in its month, given none so far this month.
+
+    ``eligible(months)`` says which rows may give notice in those months: a firm's
+    rule on tenure. ``month_start`` must reach five months past the last row's month.
+    """
+    end = day + CHURN_DAYS
+    begins, ends = month_start[month], month_start[month + 1]
+    length = ends - begins
+    now = (1 - hazard * (np.minimum(ends - 1, end) - day) / length) / (
+        1 - hazard * (day - begins + 1) / length
+    )
+    survive = np.where(eligible(month), now, 1.0)
+    for ahead in range(1, 5):
+        begins, ends = month_start[month + ahead], month_start[month + ahead + 1]
+        days = np.clip(np.minimum(ends - 1, end) - begins + 1, 0, None)
+        survive = survive * (1 - hazard * eligible(month + ahead) * days / (ends - begins))
+    return 1 - survive
+
+
+def oracle_frame(
+    client_id: np.ndarray,
+    rows: ClientDays,
+    churned_on: np.ndarray,
+    dispute: np.ndarray,
+    churn: np.ndarray,
+) -> pd.DataFrame:
+    """A risk oracle's frame (see the package): on the day of notice both risks are 0."""
+    gone = rows.day >= churned_on[rows.client]
+    return pd.DataFrame(
+        {
+            "client_id": client_id[rows.client],
+            "day": rows.day.astype("datetime64[D]").astype("datetime64[ns]"),
+            "dispute_risk": np.where(gone, 0.0, dispute),
+            "churn_risk": np.where(gone, 0.0, np.clip(churn, 0.0, 1.0)),
+        }
+    )
 
 
 def summary(folder: Path) -> str:
