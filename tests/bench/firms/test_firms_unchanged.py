@@ -9,7 +9,8 @@ random draw in its order and every byte of output.
 A fingerprint is the SHA-256 of each file ``risk_oracle`` writes for a small
 firm (80 clients, 14 months, the seed ``bench_train`` uses) and of the oracle
 frame (its dtypes and its CSV text, floats in full precision); ``make_bundle``
-must write the same files. The hashes hold for this environment's numpy, pandas
+must write the same files, and the frozen fixtures unit tests read must be what
+the firms write today. The hashes hold for this environment's numpy, pandas
 and pyarrow (fifth's progress is Parquet, which records pyarrow's version): after
 an upgrade that changes them, print new ones from a commit whose firms are known
 good with ``python -m tests.bench.firms.test_firms_unchanged``.
@@ -24,6 +25,8 @@ from types import ModuleType
 
 import pandas as pd
 import pytest
+
+from tests.fixtures.make_firm_fixtures import FIRM_FIXTURES, FIXTURES, FirmFixture, write_fixture
 
 CLIENTS, MONTHS = 80, 14
 
@@ -136,6 +139,13 @@ def test_make_bundle_writes_what_risk_oracle_writes(name: str, seed: int, tmp_pa
     _firm(name).make_bundle(tmp_path / "bundle", clients=CLIENTS, months=MONTHS, seed=seed)
     expected = {k: v for k, v in EXPECTED[name].items() if k != "oracle"}
     assert _files(tmp_path / "bundle") == expected
+
+
+@pytest.mark.bench_firms
+@pytest.mark.parametrize("fixture", FIRM_FIXTURES, ids=lambda fixture: fixture.name)
+def test_frozen_fixtures_are_what_the_firms_write(fixture: FirmFixture, tmp_path: Path) -> None:
+    write_fixture(fixture, tmp_path / fixture.name)
+    assert _files(tmp_path / fixture.name) == _files(FIXTURES / fixture.name)
 
 
 if __name__ == "__main__":
