@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,7 @@ import pandas as pd
 from features.contract import FILES
 
 BundleWriter = Callable[..., None]
+Days = TypeVar("Days", np.ndarray, int)
 
 MONTH_NAMES: dict[str, tuple[str, ...]] = {
     "en": (
@@ -78,7 +80,7 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def weekday(days: np.ndarray) -> np.ndarray:
+def weekday(days: Days) -> Days:
     """Monday 0 .. Sunday 6 of day numbers (days since 1970-01-01, a Thursday)."""
     return (days + 3) % 7
 
