@@ -1,7 +1,7 @@
 """Benchmark: ``risk train`` on a 2,000-client x 24-month firm (goal: under 5 minutes),
 and the model against the scorecard on firms from seeds the models were never
 developed on, and on firms from six independently written generators
-(``tests/bench/*_firm.py``: other causal stories, written without sight of our
+(``tests/bench/firms``: other causal stories, written without sight of our
 simulator or features). Quality bar: PR-AUC at least 1.3x the scorecard's for
 disputes and 1.15x for churn; most events warned at least 14 days ahead.
 
@@ -28,35 +28,16 @@ from features.simulation import simulate
 from models.evaluate import compare
 from models.retrain import metric, retrain
 from tests.bench.bench_simulate import peak_rss_gib
-
-# Independent firms: (module under tests/bench, seed, what it is). Each module's
-# ``risk_oracle`` writes the bundle and returns the generator's own point-in-time
-# risk, from its hidden state: how early its events could be foreseen at all.
-FIRMS = [
-    ("other_firm", 7, "an IT services and digital agency"),
-    # written blind like the second, kept unseen while the features were revised
-    # after the second one's results
-    ("third_firm", 11, "a brand and marketing agency"),
-    # written blind by another hand; first run only once the features and the model
-    # selection of its round were settled
-    ("fourth_firm", 11, "an IT services house"),
-    # written blind by another hand after the fourth was used to develop on; run
-    # once, after this round's changes were settled
-    ("fifth_firm", 5, "a consultancy"),
-    # written blind by another hand after the fifth was run; its first run found the
-    # blend of raw scores wanting, so it became a development firm too
-    ("sixth_firm", 13, "a translation and localisation bureau"),
-    # written blind by another hand; run once, after the blend of calibrated
-    # members was settled
-    ("seventh_firm", 17, "an HR and talent advisory"),
-]
+from tests.bench.firms import FIRMS, BenchFirm
 
 
 def _independent_firm(
-    module: str, seed: int, folder: Path, clients: int, months: int
+    firm: BenchFirm, folder: Path, clients: int, months: int
 ) -> tuple[Bundle, pd.DataFrame | None]:
-    firm = importlib.import_module(f"tests.bench.{module}")
-    oracle = firm.risk_oracle(folder, clients=clients, months=months, seed=seed)
+    # Each firm's ``risk_oracle`` writes the bundle and returns the generator's own
+    # point-in-time risk, from its hidden state: how early its events could be foreseen.
+    module = importlib.import_module(firm.module)
+    oracle = module.risk_oracle(folder, clients=clients, months=months, seed=firm.seed)
     return load_bundle(folder), oracle
 
 
@@ -84,8 +65,8 @@ def main() -> None:
     parser.add_argument(
         "--firms",
         nargs="*",
-        default=[module for module, _, _ in FIRMS],
-        help="the independent firms to include (modules under tests/bench)",
+        default=[firm.name for firm in FIRMS],
+        help="the independent firms to include (modules under tests/bench/firms)",
     )
     args = parser.parse_args()
     rows = []
@@ -98,13 +79,11 @@ def main() -> None:
     ]
     firms += [
         (
-            module.replace("_", " "),
-            lambda folder, module=module, seed=seed: _independent_firm(
-                module, seed, folder, args.clients, args.months
-            ),
+            f"{firm.name} firm",
+            lambda folder, firm=firm: _independent_firm(firm, folder, args.clients, args.months),
         )
-        for module, seed, _ in FIRMS
-        if module in args.firms
+        for firm in FIRMS
+        if firm.name in args.firms
     ]
     for firm, make in firms:
         with tempfile.TemporaryDirectory() as tmp:

@@ -1,18 +1,18 @@
 """A bundle from an independently written generator (another firm, other id styles,
-timestamps with offsets) loads, builds features and labels."""
+timestamps with offsets) loads, builds features and labels.
+
+The bundles are frozen (``tests/fixtures/make_firm_fixtures.py`` wrote them from the
+bench firms ``other`` and ``third``), so these tests run no generator."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from features import build_features, build_labels, load_bundle
 from features.bundle.summary import event_dates
-from tests.bench.other_firm import make_bundle
+from tests.fixtures.make_firm_fixtures import FIXTURES
 
 
-def test_another_firms_export_goes_through(tmp_path: Path) -> None:
-    make_bundle(tmp_path / "bundle", clients=60, months=8, seed=3)
-    bundle = load_bundle(tmp_path / "bundle")
+def test_another_firms_export_goes_through() -> None:
+    bundle = load_bundle(FIXTURES / "other")
     assert bundle.clients["client_id"].str.startswith("0").all()  # SAP-style ids kept as text
     _, last = event_dates(bundle)
     assert last is not None
@@ -22,11 +22,8 @@ def test_another_firms_export_goes_through(tmp_path: Path) -> None:
     assert build_labels(bundle, frame).shape == (len(frame), 2)
 
 
-def test_a_third_firms_export_goes_through(tmp_path: Path) -> None:
-    from tests.bench.third_firm import make_bundle as make_third
-
-    make_third(tmp_path / "third", clients=60, months=8, seed=3)
-    bundle = load_bundle(tmp_path / "third")
+def test_a_third_firms_export_goes_through() -> None:
+    bundle = load_bundle(FIXTURES / "third")
     _, last = event_dates(bundle)
     assert last is not None
     assert len(build_features(bundle, [last])) > 30

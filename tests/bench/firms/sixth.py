@@ -8,18 +8,18 @@ bundle and returns the generator's own point-in-time risk per client and day: th
 probability of a dispute within 30 days and of churn within 90 days, computed from the
 hidden state of that day only.
 
-    python -m tests.bench.sixth_firm OUT --clients 2000 --months 24 --seed 13
+    python -m tests.bench.firms.sixth OUT --clients 2000 --months 24 --seed 13
 """
 
 from __future__ import annotations
 
-import argparse
 import pathlib
-import time
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from tests.bench.firms.toolkit import amount_text, fold_umlauts, main, write_bundle
 
 BURN = 120  # simulated days before the export window starts
 START = np.datetime64("2024-01-01", "D")
@@ -809,15 +809,7 @@ _CH_W: dict[int, np.ndarray] = {
 
 
 def _email(name: str) -> str:
-    s = (
-        name.lower()
-        .replace("'", "")
-        .replace("ä", "ae")
-        .replace("ö", "oe")
-        .replace("ü", "ue")
-        .replace("ß", "ss")
-    )
-    return s.replace(" ", ".") + "@" + DOMAIN
+    return fold_umlauts(name.lower().replace("'", "")).replace(" ", ".") + "@" + DOMAIN
 
 
 def _contact(code: int, de: bool) -> str:
@@ -2176,13 +2168,6 @@ def _tables(res: dict[str, Any]) -> tuple[dict[str, pd.DataFrame], np.ndarray]:
     }, keep_c  # fmt: skip
 
 
-def _fmt_money(x: float, de: bool) -> str:
-    s = f"{x:,.2f}"
-    if de:
-        s = s.replace(",", "_").replace(".", ",").replace("_", ".")
-    return s
-
-
 def _render_messages(
     client: np.ndarray, day: np.ndarray, cat: np.ndarray, proj: np.ndarray, param: np.ndarray,
     auth: np.ndarray, score: np.ndarray, res: dict[str, Any], cid: np.ndarray, pid: np.ndarray,
@@ -2287,10 +2272,10 @@ def _render_messages(
                     tpl = g + tpl
         if tpl:
             pair_s = (PAIRS_DE if de_c[j] else PAIRS_EN)[int(pair[c])]
-            amt = _fmt_money(float(inv_t["amount"][inv]), ld) if inv >= 0 else ""
+            amt = amount_text(float(inv_t["amount"][inv]), "de" if ld else "en") if inv >= 0 else ""
             nn = int(nsmall[j])
             if cc == OUT_QUOTE and pj >= 0:
-                amt = _fmt_money(float(P["budget"][pj]), ld)
+                amt = amount_text(float(P["budget"][pj]), "de" if ld else "en")
                 nn = int(np.ceil(P["pwd"][pj]))
             pct = int(param[j]) if cc in (OUT_STATUS, OUT_PRICE, IN_PRICE) else int(pct_r[j])
             old = _contact(int(param[j]), bool(de_c[j])) if cc == IN_SPONSOR else ""
@@ -2331,12 +2316,6 @@ def _render_messages(
     return out
 
 
-def _write(tables: dict[str, pd.DataFrame], out: pathlib.Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    for name, df in tables.items():
-        df.to_csv(out / f"{name}.csv", index=False, lineterminator="\n", encoding="utf-8")
-
-
 # --------------------------------------------------------------------------- public API
 
 
@@ -2344,7 +2323,7 @@ def make_bundle(out: pathlib.Path, clients: int = 1000, months: int = 24, seed: 
     """Write a complete export bundle for the simulated translation bureau to ``out``."""
     res = _simulate(clients, months, seed, record=False)
     tables, _ = _tables(res)
-    _write(tables, pathlib.Path(out))
+    write_bundle(tables, pathlib.Path(out))
 
 
 def risk_oracle(
@@ -2359,7 +2338,7 @@ def risk_oracle(
     """
     res = _simulate(clients, months, seed, record=True)
     tables, keep_c = _tables(res)
-    _write(tables, pathlib.Path(out))
+    write_bundle(tables, pathlib.Path(out))
     od = res["orc_d"][:, keep_c]
     oc = res["orc_c"][:, keep_c]
     ids = tables["clients"]["client_id"].to_numpy()
@@ -2376,26 +2355,5 @@ def risk_oracle(
     return frame.sort_values(["client_id", "day"], kind="stable").reset_index(drop=True)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("out", type=pathlib.Path)
-    ap.add_argument("--clients", type=int, default=1000)
-    ap.add_argument("--months", type=int, default=24)
-    ap.add_argument("--seed", type=int, default=0)
-    a = ap.parse_args()
-    t0 = time.perf_counter()
-    make_bundle(a.out, a.clients, a.months, a.seed)
-    print(f"wrote {a.out} in {time.perf_counter() - t0:.1f}s")
-    for f in sorted(a.out.glob("*.csv")):
-        df = pd.read_csv(f, dtype=str, keep_default_na=False)
-        print(f"{f.name:20s} {len(df):>10,d} rows")
-    inv = pd.read_csv(a.out / "invoices.csv", dtype=str, keep_default_na=False)
-    disp = inv[inv["disputed_at"] != ""]
-    churn = pd.read_csv(a.out / "churn.csv", dtype=str, keep_default_na=False)
-    print(
-        f"disputed invoices: {len(disp)}; clients with a dispute: {disp['client_id'].nunique()}; churned clients: {churn['client_id'].nunique()}"
-    )
-
-
 if __name__ == "__main__":
-    main()
+    main(make_bundle, __doc__)

@@ -57,18 +57,34 @@ numbers with leading zeros (``0000100042``), invoice numbers look like
 ``2024-00017``, time entry ids are plain digits. Call and meeting notes carry
 an explicit UTC offset, chat and portal timestamps carry no zone (UTC).
 
-Run it alone: ``python -m tests.bench.other_firm OUT --clients 1000 --months 24``.
+Run it alone: ``python -m tests.bench.firms.other OUT --clients 1000 --months 24``.
 """
 
 from __future__ import annotations
 
-import argparse
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from tests.bench.firms.toolkit import (
+    DISPUTE_DAYS,
+    MONTH_NAMES,
+    ClientDays,
+    concat_records,
+    date_text,
+    dispute_risk,
+    fold_umlauts,
+    held_hazard_churn,
+    iso_dates,
+    main,
+    month_starts,
+    oracle_frame,
+    sigmoid,
+    weekday,
+    write_bundle,
+)
 
 START = np.datetime64("2023-07", "M")
 DOMAIN = "kestrel-lind.example"
@@ -188,14 +204,6 @@ RETAINER_TOPICS = {
 }
 SUFFIXES = ["", "", "", " Phase 2", " (Pilot)", " 2.0", " – Rollout"]
 
-MONTHS = {
-    "en": _words(
-        "January February March April May June July August September October November December"
-    ),
-    "de": _words(
-        "Januar Februar März April Mai Juni Juli August September Oktober November Dezember"
-    ),
-}
 MILESTONES = {
     "en": {
         1: "Concept signed off",
@@ -223,29 +231,23 @@ CHURN_REASONS = [
 RANDOM_REASONS = ["acquired by another company", "moved the work in-house", "strategy change"]
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
-
-
 class _Calendar:
     """Month boundaries and business days as integer day numbers (days since 1970)."""
 
     def __init__(self, months: int) -> None:
         self.months = months
-        starts = (START + np.arange(months + 2)).astype("datetime64[D]")
-        self.month_start = starts.astype(np.int64)
+        self.month_start = month_starts(START, months + 2)
         self.first = int(self.month_start[0])
         self.last = int(self.month_start[months] - 1)  # last day the export covers
         days = np.arange(self.first, self.last + 600, dtype=np.int64)
         d64 = days.astype("datetime64[D]")
-        weekday = (days + 3) % 7  # 1970-01-01 was a Thursday
         month_of_year = d64.astype("datetime64[M]").astype(np.int64) % 12 + 1
         day_of_month = (d64 - d64.astype("datetime64[M]")).astype(np.int64) + 1
         holiday = ((month_of_year == 12) & (day_of_month >= 24)) | (
             (month_of_year == 1) & (day_of_month == 1)
         )
-        self.business = days[weekday < 5]
-        self.workdays = days[(weekday < 5) & ~holiday]
+        self.business = days[weekday(days) < 5]
+        self.workdays = days[(weekday(days) < 5) & ~holiday]
 
     def next_business(self, days: np.ndarray, skip: np.ndarray | int = 0) -> np.ndarray:
         i = np.searchsorted(self.business, days) + skip
@@ -270,8 +272,7 @@ class _Calendar:
 
 
 def _ascii(s: str) -> str:
-    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ı": "i", "Ö": "Oe"})
-    return s.lower().translate(table).replace("'", "").replace(" ", "")
+    return fold_umlauts(s.lower()).replace("ı", "i").replace("'", "").replace(" ", "")
 
 
 def _names(rng: np.random.Generator, k: int, german: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -605,7 +606,7 @@ def _emit(
         return
     u = rng.random(k)
     admin = u < 0.004
-    caused = ~admin & (u < 0.004 + _sigmoid(z[idx]))
+    caused = ~admin & (u < 0.004 + sigmoid(z[idx]))
     objected = admin | caused
     lag = np.where(admin, rng.integers(1, 9, k), rng.integers(3, 29, k))
     disp_day = np.where(objected, issue[idx] + lag, OPEN)
@@ -698,7 +699,7 @@ def _simulate(
             ]
         )
         z = -5.3 + parts.sum(axis=0) - 0.8 * np.maximum(h, 0) + 0.25 * cl.price_sens
-        p_signal = _sigmoid(z)
+        p_signal = sigmoid(z)
         p_random = 0.0013
         if rec is not None:
             rec["p_churn"].append(np.minimum(p_signal + p_random, 1.0))
@@ -746,7 +747,7 @@ def _simulate(
             hc = np.clip(h, -3, 2)
             p_new = np.where(
                 nopen == 0,
-                _sigmoid(-0.9 + 1.0 * hc - 1.2 * bc - 0.6 * sh),
+                sigmoid(-0.9 + 1.0 * hc - 1.2 * bc - 0.6 * sh),
                 np.where(nopen == 1, 0.05 * np.exp(0.4 * hc), 0.012),
             ) * np.where(bc, 0.5, 1.0)
             take = stay & ~joiner & (rng.random(n) < p_new)
@@ -761,7 +762,7 @@ def _simulate(
         ]
         ending = ending[stay[pj.client[ending]]]
         ce = pj.client[ending]
-        p_renew = _sigmoid(
+        p_renew = sigmoid(
             1.7
             + 1.2 * np.clip(h[ce], -3, 2)
             - 1.4 * bc[ce]
@@ -1082,9 +1083,7 @@ def _simulate(
 def _dates(days: np.ndarray) -> np.ndarray:
     """ISO dates; OPEN (unknown) becomes an empty cell."""
     days = np.asarray(days, dtype=np.int64)
-    out = days.astype("datetime64[D]").astype(str).astype(object)
-    out[days >= OPEN] = ""
-    return out
+    return iso_dates(days, days < OPEN)
 
 
 def _email(first: np.ndarray, last: np.ndarray) -> np.ndarray:
@@ -1844,7 +1843,7 @@ def _messages(rng: np.random.Generator, w: _World, inv: pd.DataFrame) -> pd.Data
     )
     rates = {
         "status_out": 2.6 * act2 * cl.diligence[:, None],
-        "meeting_note": 2.2 * act2 * _sigmoid(1.0 + 1.2 * mood_m) * (1 - 0.4 * bc) + 0.1,
+        "meeting_note": 2.2 * act2 * sigmoid(1.0 + 1.2 * mood_m) * (1 - 0.4 * bc) + 0.1,
         "call_note": 0.5 + 0.3 * act2,
         "logistics_in": cl.chatty[:, None]
         * (1.2 + 1.3 * act2)
@@ -1909,8 +1908,7 @@ def _messages(rng: np.random.Generator, w: _World, inv: pd.DataFrame) -> pd.Data
     quarter = np.isin(month_of_year, [3, 6, 9, 12])[None, :]
     answer = valid & quarter & (state["nact"] + (state["idle"] < 3) > 0)
     answer &= (
-        rng.random((n, n_months))
-        < 0.55 * _sigmoid(0.5 + 0.8 * mood_m) * cl.responder[:, None] * 1.6
+        rng.random((n, n_months)) < 0.55 * sigmoid(0.5 + 0.8 * mood_m) * cl.responder[:, None] * 1.6
     )
     c, m = np.nonzero(answer)
     score = np.clip(np.round(7.3 + 1.5 * mood_m[c, m] + rng.normal(0, 1.3, len(c))), 0, 10).astype(
@@ -2102,15 +2100,6 @@ def _render(
     return df.sort_values("_utc", kind="stable").reset_index(drop=True)
 
 
-def _fmt_day(day: int, lang: str) -> str:
-    d = np.datetime64(int(day), "D").astype(object)
-    return (
-        f"{d.day:02d}.{d.month:02d}.{d.year}"
-        if lang == "de"
-        else f"{d.day} {MONTHS['en'][d.month - 1]} {d.year}"
-    )
-
-
 def _texts(
     rng: np.random.Generator,
     w: _World,
@@ -2166,15 +2155,15 @@ def _texts(
             if has_inv
             else ("vom letzten Monat" if lg == "de" else "from last month")
         )
-        due = _fmt_day(int(inv_due[inv_row[i]]), lg) if has_inv else ""
+        due = date_text(np.datetime64(int(inv_due[inv_row[i]]), "D"), lg) if has_inv else ""
         body = opts[variant[i] % len(opts)].format(
             name=to_first[i],
             me=me_first[i],
             project=proj_name[i] or ("das Projekt" if lg == "de" else "the project"),
             inv=inv,
             due=due,
-            day=_fmt_day(int(day[i]) - 1, lg),
-            month=MONTHS[lg][prev_month[i]],
+            day=date_text(np.datetime64(int(day[i]) - 1, "D"), lg),
+            month=MONTH_NAMES[lg][prev_month[i]],
             pct=round(float(pct[i])),
             hours=round(max(float(hours[i]), 12.0)),
             po=po[i],
@@ -2194,7 +2183,9 @@ def _texts(
                 )
             if ch == "email" and u[i, 3] < 0.12:
                 tail = TAIL[lg][(variant[i] // 3) % len(TAIL[lg])]
-                body += tail.format(day=_fmt_day(int(day[i]) - 2, lg), name=to_first[i])
+                body += tail.format(
+                    day=date_text(np.datetime64(int(day[i]) - 2, "D"), lg), name=to_first[i]
+                )
         elif ch == "chat" and u[i, 2] < 0.3:
             body = body[:1].lower() + body[1:]
         out.append(body)
@@ -2365,28 +2356,24 @@ def _write_bundle(
         }
     )
 
-    for name, frame in [
-        ("clients", clients_df),
-        ("projects", projects_df),
-        ("progress", progress_df),
-        ("time_entries", time_df),
-        ("invoices", invoices_df),
-        ("messages", messages_df),
-        ("churn", churn_df),
-    ]:
-        frame.to_csv(out / f"{name}.csv", index=False, encoding="utf-8")
+    write_bundle(
+        {
+            "clients": clients_df,
+            "projects": projects_df,
+            "progress": progress_df,
+            "time_entries": time_df,
+            "invoices": invoices_df,
+            "messages": messages_df,
+            "churn": churn_df,
+        },
+        out,
+    )
     return w
 
 
 def risk_oracle(out: Path, clients: int = 1000, months: int = 24, seed: int = 0) -> pd.DataFrame:
-    """The firm's own point-in-time risk of every client on every day it exists.
-
-    Writes the same bundle as :func:`make_bundle` into ``out`` (byte for byte)
-    and returns one row per client and day, from the later of its
-    ``client_since`` and the first exported day up to the earlier of its
-    ``churned_at`` and the last exported day: ``client_id`` (as in clients.csv),
-    ``day``, ``dispute_risk`` and ``churn_risk``. It is an upper bound for what a
-    model of the bundle can foresee, not something a model could compute.
+    """Write the same bundle as :func:`make_bundle` into ``out`` and return the firm's own
+    risk of every client on every day it exists in the export (``tests.bench.firms``).
 
     Each value uses the simulation's own state on that day and none of the draws
     that decide whether and when an event happens after it. The simulation runs
@@ -2394,175 +2381,54 @@ def risk_oracle(out: Path, clients: int = 1000, months: int = 24, seed: int = 0)
     it will be billed) counts as known from the month's first day; the client
     terms of the odds of an invoice a later month issues are taken from the month
     before. Invoices keep the issue day they would have had without a notice.
-
-    - ``dispute_risk``: probability that the client disputes at least one invoice
-      in ``(day, day + 30]``: over every invoice issued or due soon, the
-      generator's own dispute probability and delay distribution, given that an
-      invoice issued earlier was not disputed by ``day`` (one that was counts no
-      more).
-    - ``churn_risk``: probability of the notice falling in ``(day, day + 90]``
-      when the monthly churn hazard in force on ``day`` (fixed at the start of
-      the month) is held for the months after; a notice day is uniform in its
-      month and the eligibility rule on tenure is applied month by month. On the
-      notice day itself both risks are 0.
+    ``dispute_risk`` runs over every invoice issued or due soon with the
+    generator's own dispute probability and delay distribution; ``churn_risk``
+    holds the monthly hazard in force on ``day`` (fixed at the start of the month)
+    for the months after, with the rule on tenure applied month by month.
     """
     rec: dict[str, list] = {"p_churn": [], "invoices": []}
     w = _write_bundle(out, clients, months, seed, rec)
     cal, cl = w.cal, w.clients
-    n = cl.n
-    first = np.maximum(cl.since, cal.first)
-    last = np.minimum(w.churn_day, cal.last)
-    length = np.maximum(last - first + 1, 0)
-    start = np.concatenate([[0], np.cumsum(length)])
-    row_client = np.repeat(np.arange(n), length)
-    row_day = first[row_client] + np.arange(start[-1]) - start[row_client]
+    rows = ClientDays.between(np.maximum(cl.since, cal.first), np.minimum(w.churn_day, cal.last))
 
-    # Disputes: F(k) = P(disputed and delay <= k) = 0.004 admin(k) + caused * quality(k).
-    inv = {k: np.concatenate([r[k] for r in rec["invoices"]]) for k in rec["invoices"][0]}
+    # Disputes: F(k) = P(disputed and delay <= k) = 0.004 admin(k) + caused * quality(k):
+    # an invoice's weights of the two delay tables (tables[:, k + 1]; column 0 for k < 0),
+    # by the month's state, or by the month before's on days before its month begins.
+    inv = concat_records(rec["invoices"])
     max_lag = 28
     k = np.arange(-1, max_lag + 1)
     tables = np.stack([np.clip(k, 0, 8) / 8, np.clip(k - 2, 0, 26) / 26])
     admin = np.full(len(inv["z"]), 0.004)
-    weights = np.stack([admin, np.minimum(_sigmoid(inv["z"]), 0.996)], axis=1)
-    weights_fc = np.stack([admin, np.minimum(_sigmoid(inv["z_fc"]), 0.996)], axis=1)
+    weights = np.stack([admin, np.minimum(sigmoid(inv["z"]), 0.996)], axis=1)
+    weights_fc = np.stack([admin, np.minimum(sigmoid(inv["z_fc"]), 0.996)], axis=1)
     known_from = w.cal.month_start[inv["step"]]
-    dispute = _oracle_disputes(
-        start,
-        first,
-        w.churn_day,
-        inv["client"],
-        inv["issue"],
-        inv["disp_day"],
-        known_from,
-        weights,
-        weights_fc,
-        tables,
+
+    def odds(i: np.ndarray, day: np.ndarray, lag: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        wt = np.where((day < known_from[i])[:, None], weights_fc[i], weights[i])
+        by_now = (wt * tables[:, np.clip(lag + 1, 0, max_lag + 1)].T).sum(axis=1)
+        by_end = (wt * tables[:, np.clip(lag + DISPUTE_DAYS + 1, 0, max_lag + 1)].T).sum(axis=1)
+        return by_now, by_end
+
+    dispute = dispute_risk(
+        rows, inv["client"], inv["issue"], inv["disp_day"], w.churn_day, odds, max_lag
     )
 
-    # Churn: the month's hazard, held; notice day uniform in the month.
+    # Churn: the month's hazard, held; notice day uniform in the month; only clients
+    # of more than 45 days at a month's start give notice in it.
     hazard = np.stack(rec["p_churn"], axis=1)
-    month_start = (START + np.arange(months + 8)).astype("datetime64[D]").astype(np.int64)
-    m = np.searchsorted(month_start, row_day, side="right") - 1
-    p = hazard[row_client, np.minimum(m, months - 1)]
-    since = cl.since[row_client]
-    horizon_end = row_day + 90
-    ms, nxt = month_start[m], month_start[m + 1]
-    nd = nxt - ms
-    elig = since < ms - 45
-    now = np.where(
-        elig,
-        (1 - p * (np.minimum(nxt - 1, horizon_end) - row_day) / nd)
-        / (1 - p * (row_day - ms + 1) / nd),
-        1.0,
+    month_start = month_starts(START, months + 8)
+    month = np.searchsorted(month_start, rows.day, side="right") - 1
+    since = cl.since[rows.client]
+    churn = held_hazard_churn(
+        hazard[rows.client, np.minimum(month, months - 1)],
+        rows.day,
+        month,
+        month_start,
+        lambda m: since < month_start[m] - 45,
     )
-    survive = now
-    for j in range(1, 5):
-        ms_j, nxt_j = month_start[m + j], month_start[m + j + 1]
-        days = np.clip(np.minimum(nxt_j - 1, horizon_end) - ms_j + 1, 0, None)
-        survive = survive * (1 - p * (since < ms_j - 45) * days / (nxt_j - ms_j))
-    churn = 1 - survive
-
-    gone = row_day >= w.churn_day[row_client]
-    client_id = np.array([f"{100000 + i:010d}" for i in range(n)], dtype=object)
-    return pd.DataFrame(
-        {
-            "client_id": client_id[row_client],
-            "day": row_day.astype("datetime64[D]").astype("datetime64[ns]"),
-            "dispute_risk": np.where(gone, 0.0, dispute),
-            "churn_risk": np.where(gone, 0.0, np.clip(churn, 0.0, 1.0)),
-        }
-    )
-
-
-def _oracle_disputes(
-    start: np.ndarray,
-    first: np.ndarray,
-    churn_day: np.ndarray,
-    client: np.ndarray,
-    issue: np.ndarray,
-    disp_day: np.ndarray,
-    known_from: np.ndarray,
-    weights: np.ndarray,
-    weights_fc: np.ndarray,
-    tables: np.ndarray,
-    horizon: int = 30,
-) -> np.ndarray:
-    """P(a dispute in (day, day + horizon]) on every row of risk_oracle's grid.
-
-    Invoice i's chance of being disputed with a delay <= k days after its issue
-    is ``weights[i] @ tables[:, k + 1]`` (``tables[:, 0]`` is for k < 0), or with
-    ``weights_fc`` on days before ``known_from[i]``. Invoices are independent
-    given the state, so the no-dispute chances multiply.
-    """
-    max_lag = tables.shape[1] - 2
-    offsets = np.arange(-horizon, max_lag)
-    log_none = np.zeros(start[-1])
-    chunk = 20000
-    for lo in range(0, len(client), chunk):
-        sl = slice(lo, lo + chunk)
-        c, s = client[sl], issue[sl]
-        day = s[:, None] + offsets[None, :]
-        ok = (day >= first[c][:, None]) & (day < churn_day[c][:, None])
-        ok &= day - first[c][:, None] < (start[c + 1] - start[c])[:, None]
-        row, col = np.nonzero(ok)
-        d = day[row, col]
-        x = offsets[col]
-        wt = np.where((d < known_from[sl][row])[:, None], weights_fc[sl][row], weights[sl][row])
-        f_now = (wt * tables[:, np.clip(x + 1, 0, max_lag + 1)].T).sum(axis=1)
-        f_end = (wt * tables[:, np.clip(x + horizon + 1, 0, max_lag + 1)].T).sum(axis=1)
-        prob = np.where(x >= 0, (f_end - f_now) / np.maximum(1 - f_now, 1e-12), f_end)
-        prob = np.where(disp_day[sl][row] <= d, 0.0, prob)
-        flat = start[c[row]] + d - first[c[row]]
-        log_none += np.bincount(
-            flat, weights=np.log1p(-np.clip(prob, 0.0, 1 - 1e-12)), minlength=start[-1]
-        )
-    return 1 - np.exp(log_none)
-
-
-def _summary(out: Path) -> str:
-    """Row counts, dispute and churn rates of a written bundle."""
-    frames = {
-        p.stem: pd.read_csv(p, dtype=str, keep_default_na=False) for p in sorted(out.glob("*.csv"))
-    }
-    lines = [", ".join(f"{k} {len(v):,}" for k, v in frames.items())]
-    inv = frames["invoices"]
-    disputed = (inv["disputed_at"] != "").mean()
-    unpaid = (inv["paid_at"] == "").mean()
-    late = ((inv["paid_at"] != "") & (inv["paid_at"] > inv["due_at"])).mean()
-    lines.append(
-        f"invoices disputed {disputed:.1%}, paid late {late:.1%}, unpaid at export {unpaid:.1%}"
-    )
-    cl = frames["clients"]
-    churn = frames["churn"]
-    end = max(frames["time_entries"]["worked_on"].max(), frames["invoices"]["issued_at"].max())
-    first = frames["time_entries"]["worked_on"].min()
-    since = pd.to_datetime(cl["client_since"]).clip(lower=pd.Timestamp(first))
-    stop = pd.to_datetime(
-        cl["client_id"]
-        .map(dict(zip(churn["client_id"], churn["churned_at"], strict=True)))
-        .fillna(end)
-    )
-    years = ((stop - since).dt.days.clip(lower=0) / 365.25).sum()
-    lines.append(
-        f"churned {len(churn)} of {len(cl)} clients; {len(churn) / years:.1%} a year per client-year at risk"
-    )
-    return "\n".join(lines)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description="Write an export bundle of an independent second firm."
-    )
-    parser.add_argument("out", type=Path, help="folder to write the bundle into")
-    parser.add_argument("--clients", type=int, default=1000)
-    parser.add_argument("--months", type=int, default=24)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
-    began = time.perf_counter()
-    make_bundle(args.out, clients=args.clients, months=args.months, seed=args.seed)
-    print(f"wrote {args.out} in {time.perf_counter() - began:.1f}s")
-    print(_summary(args.out))
+    client_id = np.array([f"{100000 + i:010d}" for i in range(cl.n)], dtype=object)
+    return oracle_frame(client_id, rows, w.churn_day, dispute, churn)
 
 
 if __name__ == "__main__":
-    main()
+    main(make_bundle, __doc__)

@@ -4,17 +4,27 @@
 Writes an export bundle (see shared/DATA_CONTRACT.md) and, on request, the
 generator's own point-in-time risk for every client and day (``risk_oracle``).
 
-    python -m tests.bench.fifth_firm OUT --clients N --months M --seed S
+    python -m tests.bench.firms.fifth OUT --clients N --months M --seed S
 """
 
 from __future__ import annotations
 
-import argparse
 import pathlib
-import time
 
 import numpy as np
 import pandas as pd
+
+from tests.bench.firms.toolkit import (
+    MONTH_NAMES,
+    UMLAUTS,
+    WORKDAY_NAMES,
+    amount_text,
+    date_text,
+    main,
+    sigmoid,
+    weekday,
+    write_bundle,
+)
 
 FIRM = "Brandt & Okafor Ingenieure"
 DOMAIN = "brandt-okafor.example"
@@ -419,34 +429,6 @@ ROLES = [  # en, de, rate
 ]
 ROLE_P = [0.04, 0.18, 0.3, 0.1, 0.18, 0.1, 0.06, 0.04]
 
-MONTHS_EN = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-MONTHS_DE = [
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-]
 
 TOPICS = {
     "en": [
@@ -1692,13 +1674,7 @@ EMOJI = [" :)", " 👍", "!", " :-)", " 🙂", "", "", ""]
 # helpers
 _TR = str.maketrans(
     {
-        "ä": "ae",
-        "ö": "oe",
-        "ü": "ue",
-        "ß": "ss",
-        "Ä": "Ae",
-        "Ö": "Oe",
-        "Ü": "Ue",
+        **UMLAUTS,
         "ı": "i",
         "ş": "s",
         "Ş": "S",
@@ -1742,13 +1718,9 @@ def _S_pay(a, terms, theta):
     return np.where(a < 2, 1.0, 1.0 - _g2cdf(a - terms + 7, theta))
 
 
-def _sig(z):
-    return 1.0 / (1.0 + np.exp(-z))
-
-
 def _p_eff(z):
     """Dispute probability marginalised over a possible billing slip."""
-    return (1 - ERR_P) * _sig(z) + ERR_P * _sig(z + ERR_Z)
+    return (1 - ERR_P) * sigmoid(z) + ERR_P * sigmoid(z + ERR_Z)
 
 
 # invoice kinds
@@ -1936,7 +1908,7 @@ def _simulate(n: int, months: int, seed: int) -> dict:
     W = D - k0
     dates = sim0 + np.arange(D)
     dnum = dates.astype(np.int64)
-    dow = (dnum + 3) % 7
+    dow = weekday(dnum)
     mon = dates.astype("datetime64[M]").astype(np.int64) % 12 + 1
     dom = (dates - dates.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64) + 1
     year = dates.astype("datetime64[Y]").astype(np.int64) + 1970
@@ -2205,7 +2177,7 @@ def _simulate(n: int, months: int, seed: int) -> dict:
         idx = I.add(k)
         err = r.random(k) < ERR_P
         z = z + ERR_Z * err
-        p = _sig(z)
+        p = sigmoid(z)
         dsp = r.random(k) < p
         L = 2 + np.floor(r.gamma(2.0, L_THETA, k)).astype(int)
         bpos = np.maximum(b[cls], 0)
@@ -3075,10 +3047,6 @@ def _simulate(n: int, months: int, seed: int) -> dict:
 
 # ----------------------------------------------------------------------------
 # export
-WEEKDAYS = {
-    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
-    "de": ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag"],
-}
 REASONS = [
     (
         ["Unhappy with quality and communication", "Dissatisfied after design errors"],
@@ -3123,17 +3091,7 @@ class _Fmt(dict):
 
 
 def _money(x: float, lang: str) -> str:
-    s = f"{x:,.2f}"
-    if lang == "de":
-        return s.replace(",", "_").replace(".", ",").replace("_", ".") + " €"
-    return "€" + s
-
-
-def _date_txt(d: np.datetime64, lang: str) -> str:
-    y, m, dd = str(d).split("-")
-    if lang == "de":
-        return f"{dd}.{m}.{y}"
-    return f"{int(dd)} {MONTHS_EN[int(m) - 1]} {y}"
+    return amount_text(x, lang) + " €" if lang == "de" else "€" + amount_text(x, lang)
 
 
 def _typo(s: str, rng) -> str:
@@ -3519,7 +3477,7 @@ def _render_messages(
             cr=CRS[lang][int(u[4, i] * len(CRS[lang]))],
             rev=chr(65 + int(u[5, i] * 8)),
             n=str(1 + int(u[5, i] * 6)),
-            day=WEEKDAYS[lang][int(u[6, i] * 5)],
+            day=WORKDAY_NAMES[lang][int(u[6, i] * 5)],
             wk=str(int(dts[min(t, D - 1)].astype("datetime64[W]").astype(int) % 52 + 1)),
             mood_en=MOOD_EN[int(u[7, i] * len(MOOD_EN))],
             mood_de=MOOD_DE[int(u[7, i] * len(MOOD_DE))],
@@ -3543,10 +3501,10 @@ def _render_messages(
         ):
             f["inv"] = inv_id[a]
             f["amt"] = _money(float(amt[a]), lang)
-            f["date"] = _date_txt(sim0 + int(I.iss[a]) + int(I.terms[a]), lang)
+            f["date"] = date_text(sim0 + int(I.iss[a]) + int(I.terms[a]), lang)
             mi = int(I.iss[a])
             mm = int(str(sim0 + mi - 15)[5:7]) - 1
-            f["month"] = (MONTHS_DE if lang == "de" else MONTHS_EN)[mm]
+            f["month"] = MONTH_NAMES[lang][mm]
             if I.ms[a] >= 0 and I.pr[a] >= 0:
                 f["ms"] = MILESTONES[max(0, int(P.ms_set[I.pr[a]]))][2 if lang == "de" else 1][
                     int(I.ms[a])
@@ -3555,10 +3513,10 @@ def _render_messages(
                 f["budget"] = _money(float(P.budget[I.pr[a]]), lang)
         else:
             mm = int(dstr[min(t, D - 1)][5:7]) - 1
-            f["month"] = (MONTHS_DE if lang == "de" else MONTHS_EN)[(mm - 1) % 12]
-            f["date"] = _date_txt(sim0 + t + 14 + int(u[5, i] * 20), lang)
+            f["month"] = MONTH_NAMES[lang][(mm - 1) % 12]
+            f["date"] = date_text(sim0 + t + 14 + int(u[5, i] * 20), lang)
         if kd == K_RETENDER:
-            f["date"] = _date_txt(sim0 + t + 60 + int(u[5, i] * 20), lang)
+            f["date"] = date_text(sim0 + t + 60 + int(u[5, i] * 20), lang)
         v = val_[i]
         if kd in (K_CR, K_CRCONF) and v == v:
             f["amt"] = _money(round(float(v), -2), lang)
@@ -3832,19 +3790,12 @@ def _oracle(sim: dict, cid: np.ndarray) -> pd.DataFrame:
 
 
 def _write(tables: dict[str, pd.DataFrame], out: pathlib.Path) -> None:
+    # The firm's project tool exports progress as Parquet (the contract takes either);
+    # its other tools write amounts with two decimals.
     out = pathlib.Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, df in tables.items():
-        if name == "progress":
-            df.to_parquet(out / "progress.parquet", index=False)
-            (out / "progress.csv").unlink(missing_ok=True)
-        else:
-            df.to_csv(
-                out / f"{name}.csv",
-                index=False,
-                lineterminator="\n",
-                float_format="%.2f" if name != "progress" else None,
-            )
+    write_bundle({k: v for k, v in tables.items() if k != "progress"}, out, float_format="%.2f")
+    tables["progress"].to_parquet(out / "progress.parquet", index=False)
+    (out / "progress.csv").unlink(missing_ok=True)
 
 
 def make_bundle(out: pathlib.Path, clients: int = 1000, months: int = 24, seed: int = 0) -> None:
@@ -3868,21 +3819,4 @@ def risk_oracle(
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("out", type=pathlib.Path)
-    ap.add_argument("--clients", type=int, default=1000)
-    ap.add_argument("--months", type=int, default=24)
-    ap.add_argument("--seed", type=int, default=0)
-    a = ap.parse_args()
-    t0 = time.time()
-    sim = _simulate(a.clients, a.months, a.seed)
-    tables = _export(sim)
-    _write(tables, a.out)
-    inv = tables["invoices"]
-    print(f"wrote {a.out} in {time.time() - t0:.1f}s")
-    for k, v in tables.items():
-        print(f"  {k:13s} {len(v):>9,d} rows")
-    print(
-        f"  disputed invoices: {inv['disputed_at'].notna().sum():,d}; clients with a dispute: {inv.loc[inv['disputed_at'].notna(), 'client_id'].nunique():,d}"
-    )
-    print(f"  churned clients: {len(tables['churn']):,d} of {a.clients:,d}")
+    main(make_bundle, __doc__)

@@ -1,4 +1,4 @@
-# ruff: noqa: B905, E501, E731, E741, N806
+# ruff: noqa: B905, E501, E741, N806
 """A third, independent synthetic firm: "Lindqvist & Haber", a brand and
 marketing agency in Hamburg and London with mostly English and some German
 clients. Writes an export bundle per /work/shared/DATA_CONTRACT.md.
@@ -29,11 +29,24 @@ Causal story (kept here only; reports about this generator stay blind to it):
 
 from __future__ import annotations
 
-import argparse
 import pathlib
 
 import numpy as np
 import pandas as pd
+
+from tests.bench.firms.toolkit import (
+    DISPUTE_DAYS,
+    ClientDays,
+    concat_records,
+    dispute_risk,
+    held_hazard_churn,
+    iso_dates,
+    main,
+    month_starts,
+    oracle_frame,
+    sigmoid,
+    write_table,
+)
 
 START = np.datetime64("2024-01-01", "D")
 ROLES = np.array(
@@ -259,10 +272,6 @@ REASONS = [
 ]
 
 
-def _sig(x):
-    return 1.0 / (1.0 + np.exp(-x))
-
-
 def _texts(rng, groups, langs, pnames):
     out = []
     r = rng.random(len(groups))
@@ -446,7 +455,7 @@ def _write_bundle(out, clients, months, seed, oracle=None):
                 + 0.8 * (act_c == 0)
                 + 0.4 * late
             )
-            haz = _sig(logit) + 0.0035
+            haz = sigmoid(logit) + 0.0035
             ch_now = alive & (since < ms - 60) & (rng.random(n) < haz)
             churn[ch_now] = ms + rng.integers(0, nd, ch_now.sum())
             r = np.where(
@@ -526,7 +535,7 @@ def _write_bundle(out, clients, months, seed, oracle=None):
         cumbill[A] += np.where(ok, amount, 0)
         c_of = pc[A]
         dl = -4.2 + 1.6 * over + 1.2 * past_budget - 0.7 * sat[c_of] + 0.4 * price[c_of]
-        disp = ok & (rng.random(len(A)) < _sig(dl) + 0.006)
+        disp = ok & (rng.random(len(A)) < sigmoid(dl) + 0.006)
         dat = (issue + rng.integers(2, 26, len(A))).astype("datetime64[D]")
         dat = np.where(disp & (dat < END), dat, NAT).astype("datetime64[D]")
         disp = ~np.isnat(dat)
@@ -657,8 +666,8 @@ def _write_bundle(out, clients, months, seed, oracle=None):
             len(ci),
             p=[0.42, 0.2, 0.12, 0.1, 0.1, 0.06],
         )
-        pneg = _sig(-2.2 - 1.3 * sat[ci] + 0.6 * np.minimum(delay_f[ci], 2) + 0.5 * overc[ci])
-        ppos = _sig(-0.6 + 0.9 * sat[ci])
+        pneg = sigmoid(-2.2 - 1.3 * sat[ci] + 0.6 * np.minimum(delay_f[ci], 2) + 0.5 * overc[ci])
+        ppos = sigmoid(-0.6 + 0.9 * sat[ci])
         u = rng.random(len(ci))
         grp = np.where(u < pneg, "neg", np.where(u < pneg + (1 - pneg) * ppos, "pos", "neu"))
         grp = np.where(np.isin(chan, ["call", "meeting"]), "call", grp)
@@ -764,7 +773,7 @@ def _write_bundle(out, clients, months, seed, oracle=None):
         )
         drec = 0.6 * drec + dnew
         late = 0.7 * late + 0.3 * (habit + 8 * np.maximum(-sat, 0) > 12)
-        enter = alive_m & ~review & (rng.random(n) < _sig(-4.2 - 1.5 * sat))
+        enter = alive_m & ~review & (rng.random(n) < sigmoid(-4.2 - 1.5 * sat))
         review = (review | enter) & ~(rng.random(n) < 0.25 * (sat > 0.3))
         e_i = np.nonzero(enter & (rng.random(n) < 0.55))[0]
         msgs(
@@ -780,17 +789,17 @@ def _write_bundle(out, clients, months, seed, oracle=None):
     # ---------------- assemble, drop anything after churn / before start / after export
     c_idx = {c: i for i, c in enumerate(cid)}
     cut = np.where(np.isnat(churn), END - 1, churn)
-    iso = lambda a: pd.Series(np.asarray(a, "datetime64[D]")).dt.strftime("%Y-%m-%d").fillna("")
-    pd.DataFrame(
+    clients_df = pd.DataFrame(
         {
             "client_id": cid,
             "name": nm,
             "account_lead": leads[lead],
-            "client_since": iso(since),
+            "client_since": iso_dates(since),
             "industry": rng.choice(INDUSTRIES, n),
             "language": lang,
         }
-    ).to_csv(out / "clients.csv", index=False)
+    )
+    write_table(clients_df, out, "clients")
     keep = pstart < np.minimum(cut[pc], END - 1) + 1
     keep &= np.isnat(closed) | (closed >= pstart)
     pdf = pd.DataFrame(
@@ -801,12 +810,12 @@ def _write_bundle(out, clients, months, seed, oracle=None):
             "pm": leads[ppm],
             "billing_model": pmodel,
             "budget": budget,
-            "start_date": iso(pstart),
-            "end_date": iso(pend),
-            "closed_at": iso(np.where(closed < END, closed, NAT)),
+            "start_date": iso_dates(pstart),
+            "end_date": iso_dates(pend),
+            "closed_at": iso_dates(np.where(closed < END, closed, NAT)),
         }
     )[keep]
-    pdf.to_csv(out / "projects.csv", index=False)
+    write_table(pdf, out, "projects")
     pcut = pd.Series(cut[pc], index=pid)
     kept = set(pdf.project_id)
 
@@ -817,15 +826,13 @@ def _write_bundle(out, clients, months, seed, oracle=None):
 
     te = clip_proj(pd.concat(TE, ignore_index=True), "worked_on")
     te.insert(0, "entry_id", [f"TE{i:08d}" for i in range(1, len(te) + 1)])
-    te = te.assign(worked_on=iso(te.worked_on.to_numpy()).values)
-    te.to_csv(out / "time_entries.csv", index=False)
+    te = te.assign(worked_on=iso_dates(te.worked_on.to_numpy()))
+    write_table(te, out, "time_entries")
     pr = clip_proj(pd.concat(PR, ignore_index=True), "reported_at")
     pr = pr.drop_duplicates(["project_id", "reported_at"], keep="last").sort_values(
         ["project_id", "reported_at"]
     )
-    pr.assign(reported_at=iso(pr.reported_at.to_numpy()).values).to_csv(
-        out / "progress.csv", index=False
-    )
+    write_table(pr.assign(reported_at=iso_dates(pr.reported_at.to_numpy())), out, "progress")
     inv = pd.concat(INV, ignore_index=True)
     ccut = cut[inv.client_id.map(c_idx).to_numpy()]
     dd = inv.disputed_at.to_numpy().astype("datetime64[D]")
@@ -835,8 +842,8 @@ def _write_bundle(out, clients, months, seed, oracle=None):
     inv["issued_at"] = iss - shift
     inv["due_at"] = inv.due_at.to_numpy().astype("datetime64[D]") - shift
     for col in ["issued_at", "due_at", "paid_at", "disputed_at", "period_start", "period_end"]:
-        inv[col] = iso(inv[col].to_numpy()).values
-    inv.to_csv(out / "invoices.csv", index=False)
+        inv[col] = iso_dates(inv[col].to_numpy())
+    write_table(inv, out, "invoices")
     msg = pd.concat(MS, ignore_index=True)
     ci = msg.client_id.map(c_idx).to_numpy()
     d = msg._d.to_numpy().astype("datetime64[D]")
@@ -844,42 +851,30 @@ def _write_bundle(out, clients, months, seed, oracle=None):
     msg = msg[(lsec <= cut[ci]) & (lsec >= since[ci]) & (lsec < END) & (d >= since[ci])]
     msg = msg.drop(columns="_d").sort_values("sent_at", kind="stable")
     msg.insert(0, "message_id", [f"M-{i:08d}" for i in range(1, len(msg) + 1)])
-    msg.to_csv(out / "messages.csv", index=False)
+    write_table(msg, out, "messages")
     ch = ~np.isnat(churn) & (churn < END)
-    pd.DataFrame({"client_id": cid[ch], "churned_at": iso(churn[ch]), "reason": reason[ch]}).to_csv(
-        out / "churn.csv", index=False
+    churn_df = pd.DataFrame(
+        {"client_id": cid[ch], "churned_at": iso_dates(churn[ch]), "reason": reason[ch]}
     )
+    write_table(churn_df, out, "churn")
     return {"cid": cid, "since": since, "churn": churn, "habit": habit, "end": END}
 
 
 def risk_oracle(
     out: pathlib.Path, clients: int = 1000, months: int = 24, seed: int = 0
 ) -> pd.DataFrame:
-    """The firm's own point-in-time risk of every client on every day it exists.
-
-    Writes the same bundle as :func:`make_bundle` into ``out`` (byte for byte)
-    and returns one row per client and day, from the later of its
-    ``client_since`` and the first exported day up to the earlier of its
-    ``churned_at`` and the last exported day: ``client_id`` (as in clients.csv),
-    ``day``, ``dispute_risk`` and ``churn_risk``. It is an upper bound for what a
-    model of the bundle can foresee, not something a model could compute.
+    """Write the same bundle as :func:`make_bundle` into ``out`` and return the firm's own
+    risk of every client on every day it exists in the export (``tests.bench.firms``).
 
     Each value uses the simulation's own state on that day and none of the draws
     that decide whether and when an event happens after it. The simulation runs
     in months: a month's state counts as known from the month's first day, except
     that the state's reaction to a dispute counts only from the dispute's day
     (the simulation applies it when it decides the dispute). Invoices keep the
-    issue day they would have had without a notice.
-
-    - ``dispute_risk``: probability that the client disputes at least one invoice
-      in ``(day, day + 30]``: over every invoice issued or due soon, the
-      generator's own dispute probability and delay distribution, given that an
-      invoice issued earlier was not disputed by ``day`` (one that was counts no
-      more).
-    - ``churn_risk``: probability of the notice falling in ``(day, day + 90]``
-      when the monthly churn hazard in force on ``day`` is held for the months
-      after; a notice day is uniform in its month and the eligibility rules are
-      applied month by month. On the notice day itself both risks are 0.
+    issue day they would have had without a notice. ``dispute_risk`` runs over
+    every invoice issued or due soon with the generator's own dispute probability
+    and delay distribution; ``churn_risk`` holds the monthly hazard in force on
+    ``day`` for the months after, with the eligibility rules applied month by month.
     """
     oracle: dict[str, list] = {"months": [], "invoices": []}
     st = _write_bundle(out, clients, months, seed, oracle)
@@ -887,14 +882,12 @@ def risk_oracle(
     big = np.int64(10**9)
     since = st["since"].astype(np.int64)
     churn_day = np.where(np.isnat(st["churn"]), big, st["churn"].astype(np.int64))
-    first = np.maximum(since, START.astype(np.int64))
-    last = np.minimum(churn_day, (st["end"] - 1).astype(np.int64))
-    length = np.maximum(last - first + 1, 0)
-    start = np.concatenate([[0], np.cumsum(length)])
-    row_client = np.repeat(np.arange(n), length)
-    row_day = first[row_client] + np.arange(start[-1]) - start[row_client]
+    rows = ClientDays.between(
+        np.maximum(since, START.astype(np.int64)),
+        np.minimum(churn_day, (st["end"] - 1).astype(np.int64)),
+    )
 
-    inv = {k: np.concatenate([r[k] for r in oracle["invoices"]]) for k in oracle["invoices"][0]}
+    inv = concat_records(oracle["invoices"])
     inv_issue = inv["issue"].astype(np.int64)
     inv_disp = np.where(np.isnat(inv["disp_day"]), big, inv["disp_day"].astype(np.int64))
     # Days of the disputes decided in each month, per client: table[client * months + month].
@@ -909,45 +902,24 @@ def risk_oracle(
 
     def known(client: np.ndarray, month: np.ndarray, day: np.ndarray) -> tuple:
         """Disputes decided in the month before: all of them, and those dated by ``day``."""
-        rows = table[np.where(month >= 1, client * months + month - 1, no_month)]
-        return (rows < big).sum(axis=1), (rows <= day[:, None]).sum(axis=1)
+        decided = table[np.where(month >= 1, client * months + month - 1, no_month)]
+        return (decided < big).sum(axis=1), (decided <= day[:, None]).sum(axis=1)
 
     # Disputes: P(disputed and delay <= k) = pi * U{2..25}(k).
-    horizon, max_lag = 30, 25
-    offsets = np.arange(-horizon, max_lag)
-    log_none = np.zeros(start[-1])
-    chunk = 20000
-    for lo in range(0, len(inv_issue), chunk):
-        sl = slice(lo, lo + chunk)
-        c, s = inv["client"][sl], inv_issue[sl]
-        day = s[:, None] + offsets[None, :]
-        ok = (day >= first[c][:, None]) & (day < churn_day[c][:, None])
-        ok &= day <= last[c][:, None]
-        row, col = np.nonzero(ok)
-        d, x, ci = day[row, col], offsets[col], c[row]
-        total, seen = known(ci, inv["step"][sl][row], d)
-        logit = inv["logit"][sl][row] - 0.35 * (np.minimum(total, 2) - np.minimum(seen, 2))
-        pi = np.minimum(_sig(logit) + 0.006, 1.0)
-        f_now = pi * np.clip(x - 1, 0, 24) / 24
-        f_end = pi * np.clip(x + horizon - 1, 0, 24) / 24
-        prob = np.where(x >= 0, (f_end - f_now) / np.maximum(1 - f_now, 1e-12), f_end)
-        prob = np.where(inv_disp[sl][row] <= d, 0.0, prob)
-        flat = start[ci] + d - first[ci]
-        log_none += np.bincount(
-            flat, weights=np.log1p(-np.clip(prob, 0.0, 1 - 1e-12)), minlength=start[-1]
-        )
-    dispute = 1 - np.exp(log_none)
+    def odds(i: np.ndarray, day: np.ndarray, lag: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        total, seen = known(inv["client"][i], inv["step"][i], day)
+        logit = inv["logit"][i] - 0.35 * (np.minimum(total, 2) - np.minimum(seen, 2))
+        pi = np.minimum(sigmoid(logit) + 0.006, 1.0)
+        return pi * np.clip(lag - 1, 0, 24) / 24, pi * np.clip(lag + DISPUTE_DAYS - 1, 0, 24) / 24
+
+    dispute = dispute_risk(rows, inv["client"], inv_issue, inv_disp, churn_day, odds, max_lag=25)
 
     # Churn: the month's hazard from the state known on the day, held; day uniform in month.
     terms = {k: np.stack([t[k] for t in oracle["months"]], axis=1) for k in oracle["months"][0]}
-    month_start = (
-        (np.datetime64("2024-01", "M") + np.arange(months + 8))
-        .astype("datetime64[D]")
-        .astype(np.int64)
-    )
-    m = np.searchsorted(month_start, row_day, side="right") - 1
-    c = row_client
-    total, seen = known(c, m, row_day)
+    month_start = month_starts(np.datetime64("2024-01", "M"), months + 8)
+    m = np.searchsorted(month_start, rows.day, side="right") - 1
+    c = rows.client
+    total, seen = known(c, m, rows.day)
     lost = np.minimum(total, 2) - np.minimum(seen, 2)
     sat = terms["sat"][c, m] + 0.5 * lost
     drec = terms["drec"][c, m] - total + seen
@@ -962,37 +934,14 @@ def risk_oracle(
         + 0.8 * terms["idle"][c, m]
         + 0.4 * late
     )
-    p = np.minimum(_sig(logit) + 0.0035, 1.0)
+    p = np.minimum(sigmoid(logit) + 0.0035, 1.0)
     since_c = since[c]
-    horizon_end = row_day + 90
-    ms, nxt = month_start[m], month_start[m + 1]
-    nd = nxt - ms
-    now = (1 - p * (np.minimum(nxt - 1, horizon_end) - row_day) / nd) / (
-        1 - p * (row_day - ms + 1) / nd
+    # Notice from the second month on, and only from clients of more than 60 days.
+    churn = held_hazard_churn(
+        p, rows.day, m, month_start, lambda k: (k >= 1) & (since_c < month_start[k] - 60)
     )
-    survive = np.where((m >= 1) & (since_c < ms - 60), now, 1.0)
-    for j in range(1, 5):
-        ms_j, nxt_j = month_start[m + j], month_start[m + j + 1]
-        days = np.clip(np.minimum(nxt_j - 1, horizon_end) - ms_j + 1, 0, None)
-        survive = survive * (1 - p * (since_c < ms_j - 60) * days / (nxt_j - ms_j))
-    churn = 1 - survive
-
-    gone = row_day >= churn_day[c]
-    return pd.DataFrame(
-        {
-            "client_id": st["cid"][c],
-            "day": row_day.astype("datetime64[D]").astype("datetime64[ns]"),
-            "dispute_risk": np.where(gone, 0.0, dispute),
-            "churn_risk": np.where(gone, 0.0, np.clip(churn, 0.0, 1.0)),
-        }
-    )
+    return oracle_frame(st["cid"], rows, churn_day, dispute, churn)
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("out", type=pathlib.Path)
-    ap.add_argument("--clients", type=int, default=1000)
-    ap.add_argument("--months", type=int, default=24)
-    ap.add_argument("--seed", type=int, default=0)
-    a = ap.parse_args()
-    make_bundle(a.out, a.clients, a.months, a.seed)
+    main(make_bundle, __doc__)

@@ -10,12 +10,20 @@ bundle and returns the generator's own point-in-time risk per client and day.
 
 from __future__ import annotations
 
-import argparse
 import pathlib
-import time
 
 import numpy as np
 import pandas as pd
+
+from tests.bench.firms.toolkit import (
+    MONTH_NAMES,
+    date_text,
+    fold_umlauts,
+    main,
+    sigmoid,
+    weekday,
+    write_bundle,
+)
 
 T0 = np.datetime64("2023-01-01", "D")
 BURN = 150  # simulated days before the export window starts
@@ -280,36 +288,6 @@ CO_B_DE = (
     "Holding",
 )
 CO_C_DE = ("GmbH", "AG", "SE", "GmbH & Co. KG", "GmbH", "KG")
-MONTHS = {
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-    "de": (
-        "Januar",
-        "Februar",
-        "März",
-        "April",
-        "Mai",
-        "Juni",
-        "Juli",
-        "August",
-        "September",
-        "Oktober",
-        "November",
-        "Dezember",
-    ),
-}
 REASONS = (
     "budget cuts",
     "moved to another provider",
@@ -817,10 +795,6 @@ def _gcdf(k: np.ndarray) -> np.ndarray:
     return np.where(k < 0, 0.0, P_SILENT + (1 - P_SILENT) * np.clip(k - 9, 0, 51) / 51)
 
 
-def _sig(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
-
-
 class _Cols:
     """Column buffers filled day by day and concatenated once."""
 
@@ -851,7 +825,7 @@ class _Sim:
         self.h = self.w1 + 200
         dates = START + np.arange(self.h).astype("timedelta64[D]")
         self.dates = dates
-        self.dow = (dates - np.datetime64("1970-01-05", "D")).astype(np.int64) % 7
+        self.dow = weekday(dates.astype(np.int64))
         self.workday = self.dow < 5
         mon = dates.astype("datetime64[M]")
         self.month_idx = (mon - mon[0]).astype(np.int64)
@@ -1186,7 +1160,7 @@ class _Sim:
         amount = np.maximum(np.round(amount, 2), 50.0)
         surprise = np.clip(np.log(amount / self.inv_mean[c]), 0, 2)
         z = self._dz(c, t, kind, overrun, surprise, self.p_failed[p]) + 2.8 * err
-        pz = _sig(z)
+        pz = sigmoid(z)
         disputed = rng.random(k) < pz
         lag = rng.choice(45, k, p=LAG_PMF) + 1
         dd = np.where(disputed, t + lag, NEVER)
@@ -1590,7 +1564,7 @@ class _Sim:
             self._close(rp, t, completed=True)
             rc = self.p_client[rp]
             ok = (self.decided[rc] < 0) & (self.churn_day[rc] > t)
-            pr = _sig(0.9 + 0.9 * self.sat[rc] - 0.5 * np.maximum(self.bp[rc], 0))
+            pr = sigmoid(0.9 + 0.9 * self.sat[rc] - 0.5 * np.maximum(self.bp[rc], 0))
             ren = ok & (rng.random(rp.size) < pr)
             fee = np.round(self.p_budget[rp[ren]] * 1.03 / 1200) * 1200
             self._new_projects(rc[ren], t, np.full(int(ren.sum()), 4), fee)
@@ -1759,7 +1733,7 @@ class _Sim:
             kind = np.where(model == 0, 2, np.where(model == 1, 0, 1))
             extra = np.where(model == 1, self.p_acc[act], 0.0)
             z = self._dz(c, t, kind, self._overrun(act, extra), zero, self.p_failed[act])
-            pz = (1 - ERR_P) * _sig(z) + ERR_P * _sig(z + 2.8 + 0.5 * 0.3)
+            pz = (1 - ERR_P) * sigmoid(z) + ERR_P * sigmoid(z + 2.8 + 0.5 * 0.3)
             nf = self.next_first[t]
             f_month = float(_fcdf(np.array([t + 30 - nf]))[0]) if nf <= t + 30 else 0.0
             contrib = np.where(model > 0, pz * f_month, 0.0)
@@ -1767,7 +1741,7 @@ class _Sim:
             frac = max(0.2, float(self.dom[t]) / float(self.mdays[t]))
             hot = (model == 2) & (self.p_use[act] / frac > 1.25 * self.p_budget[act] / 12)
             zo = self._dz(c, t, 4, self._overrun(act, zero), zero, self.p_failed[act])
-            contrib = np.where(hot, 1 - (1 - contrib) * (1 - 0.6 * _sig(zo) * f_month), contrib)
+            contrib = np.where(hot, 1 - (1 - contrib) * (1 - 0.6 * sigmoid(zo) * f_month), contrib)
             st = np.minimum(self.p_stage[act], 2)
             thr = THRESH[self.p_type[act], st]
             eff = self.p_eff[act] * np.where(self.p_ho_until[act] >= t, 0.8, 1.0)
@@ -1778,7 +1752,7 @@ class _Sim:
             cr = (model == 0) & (self.p_cost[act] > 1.15 * self.p_budget[act])
             cr &= (self.p_prog[act] < 0.9) & (self.p_cr[act] < 2)
             zc = self._dz(c, t, 3, self._overrun(act, zero), zero, self.p_failed[act])
-            pcr = (1 - np.exp(-0.04 * 5 / 7 * self.fsum30)) * _sig(zc + ERR_P * 2.8)
+            pcr = (1 - np.exp(-0.04 * 5 / 7 * self.fsum30)) * sigmoid(zc + ERR_P * 2.8)
             contrib = 1 - (1 - contrib) * (1 - np.where(cr, pcr, 0.0))
             log_ok += np.bincount(c, np.log1p(-np.clip(contrib, 0, 0.999)), n)
         # finished time-and-materials work still to be billed
@@ -1789,7 +1763,7 @@ class _Sim:
             c = self.p_client[rest]
             zero = np.zeros(rest.size)
             z = self._dz(c, t, 0, self._overrun(rest, self.p_acc[rest]), zero, self.p_failed[rest])
-            q = _sig(z) * float(_fcdf(np.array([t + 30 - nf]))[0])
+            q = sigmoid(z) * float(_fcdf(np.array([t + 30 - nf]))[0])
             log_ok += np.bincount(c, np.log1p(-np.clip(q, 0, 0.999)), n)
         dr = 1 - np.exp(log_ok)
         h, _ = self._hazard(t)
@@ -1802,20 +1776,6 @@ class _Sim:
 # ---------------------------------------------------------------------------
 # Export
 # ---------------------------------------------------------------------------
-
-
-def _ascii(s: str) -> str:
-    for a, b in (
-        ("ä", "ae"),
-        ("ö", "oe"),
-        ("ü", "ue"),
-        ("ß", "ss"),
-        ("Ä", "Ae"),
-        ("Ö", "Oe"),
-        ("Ü", "Ue"),
-    ):
-        s = s.replace(a, b)
-    return s.lower()
 
 
 def _day_str(sim: _Sim, days: np.ndarray) -> np.ndarray:
@@ -1840,7 +1800,7 @@ def _export(sim: _Sim) -> dict[str, pd.DataFrame]:
     s_email: list[str] = []
     seen: dict[str, int] = {}
     for nm in s_name:
-        base = _ascii(nm).replace(" ", ".")
+        base = fold_umlauts(nm).lower().replace(" ", ".")
         seen[base] = seen.get(base, 0) + 1
         s_email.append(f"{base}{seen[base] if seen[base] > 1 else ''}@{DOMAIN}")
     c_name = [
@@ -2101,9 +2061,9 @@ def _render(
         }
         if kind in ("dispute", "billq", "reminder", "invsent"):
             mi = int(sim.month_no[int(sim.i_ps[ref])]) - 1
-            fill["month"] = MONTHS[lg][mi]
+            fill["month"] = MONTH_NAMES[lg][mi]
             dd = sim.dates[int(sim.i_due[ref])]
-            fill["due"] = str(dd) if lg == "en" else pd.Timestamp(dd).strftime("%d.%m.%Y")
+            fill["due"] = str(dd) if lg == "en" else date_text(dd, "de")
         if kind == "sponsor":
             fill["old"] = c_name[ref]
         if kind == "handover":
@@ -2136,19 +2096,13 @@ def _render(
     )
 
 
-def _write(frames: dict[str, pd.DataFrame], out: pathlib.Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    for name, df in frames.items():
-        df.to_csv(out / f"{name}.csv", index=False, lineterminator="\n")
-
-
 def _generate(
     out: pathlib.Path, clients: int, months: int, seed: int, oracle: bool
 ) -> tuple[_Sim, dict[str, pd.DataFrame]]:
     sim = _Sim(clients, months, seed, oracle)
     sim.run()
     frames = _export(sim)
-    _write(frames, pathlib.Path(out))
+    write_bundle(frames, pathlib.Path(out))
     return sim, frames
 
 
@@ -2180,24 +2134,5 @@ def risk_oracle(
     )
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    ap.add_argument("out", type=pathlib.Path)
-    ap.add_argument("--clients", type=int, default=1000)
-    ap.add_argument("--months", type=int, default=24)
-    ap.add_argument("--seed", type=int, default=0)
-    args = ap.parse_args()
-    t0 = time.perf_counter()
-    _, frames = _generate(args.out, args.clients, args.months, args.seed, oracle=False)
-    for name, df in frames.items():
-        print(f"{name + '.csv':20s} {len(df):>9d} rows")
-    inv = frames["invoices"]
-    disputed = inv["disputed_at"].notna()
-    print(f"disputed invoices    {int(disputed.sum()):>9d}")
-    print(f"clients with dispute {inv.loc[disputed, 'client_id'].nunique():>9d}")
-    print(f"churned clients      {len(frames['churn']):>9d}")
-    print(f"seconds              {time.perf_counter() - t0:>9.1f}")
-
-
 if __name__ == "__main__":
-    main()
+    main(make_bundle, __doc__)

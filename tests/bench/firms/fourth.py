@@ -86,12 +86,28 @@ message was sent.
 
 from __future__ import annotations
 
-import argparse
 import pathlib
 import random
 
 import numpy as np
 import pandas as pd
+
+from tests.bench.firms.toolkit import (
+    DISPUTE_DAYS,
+    MONTH_NAMES,
+    WORKDAY_NAMES,
+    ClientDays,
+    concat_records,
+    dispute_risk,
+    fold_umlauts,
+    iso_dates,
+    main,
+    month_starts,
+    oracle_frame,
+    sigmoid,
+    weekday,
+    write_table,
+)
 
 # ----------------------------------------------------------------------------
 # Static tables
@@ -223,14 +239,6 @@ MODS = {
     "de": "Checkout|Login|API-Gateway|Reporting-Dashboard|Datenimport|Benutzerverwaltung|PDF-Export|Suche|Zahlungsanbindung|App|Admin-Bereich|Build-Pipeline|SSO-Anbindung|Produktkatalog|Benachrichtigungsdienst|Buchungsstrecke|Rechnungsmodul|CRM-Synchronisation".split(
         "|"
     ),
-}
-WEEKDAYS = {
-    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
-    "de": ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag"],
-}
-MONTHS = {
-    "en": "January February March April May June July August September October November December".split(),
-    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split(),
 }
 
 # Message categories. Inbound ones first.
@@ -926,41 +934,26 @@ TEXT: dict[str, dict[str, list[str]]] = {
 }
 
 
-def _sig(x: np.ndarray | float) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
-
-
 def _slug(s: str) -> str:
-    for a, b in (
-        ("ä", "ae"),
-        ("ö", "oe"),
-        ("ü", "ue"),
-        ("ß", "ss"),
-        ("Ä", "ae"),
-        ("Ö", "oe"),
-        ("Ü", "ue"),
-    ):
-        s = s.replace(a, b)
-    return "".join(ch for ch in s.lower() if ch.isalnum() or ch in "-.")
+    return "".join(ch for ch in fold_umlauts(s).lower() if ch.isalnum() or ch in "-.")
 
 
 def _iso_days(d: np.ndarray) -> np.ndarray:
     d = np.asarray(d, dtype=np.int64)
-    txt = np.datetime_as_string(np.maximum(d, 0).astype("datetime64[D]"), unit="D")
-    return np.where(d >= 0, txt, "").astype(object)
+    return iso_dates(d, d >= 0)
 
 
 def _last_sunday(year: int, month: int) -> int:
     nxt = np.datetime64(f"{year + (month == 12)}-{month % 12 + 1:02d}-01", "D").astype(np.int64)
     d = int(nxt) - 1
-    while (d + 3) % 7 != 6:
+    while weekday(d) != 6:
         d -= 1
     return d
 
 
 def _nth_sunday(year: int, month: int, nth: int) -> int:
     d = int(np.datetime64(f"{year}-{month:02d}-01", "D").astype(np.int64))
-    while (d + 3) % 7 != 6:
+    while weekday(d) != 6:
         d += 1
     return d + 7 * (nth - 1)
 
@@ -1007,7 +1000,7 @@ class _Firm:
     # ------------------------------------------------------------------ setup
     @staticmethod
     def _shift_wd(d: int) -> int:
-        while (d + 3) % 7 >= 5:
+        while weekday(d) >= 5:
             d += 1
         return d
 
@@ -1274,7 +1267,7 @@ class _Firm:
         lo = np.asarray(lo, np.int64)
         hi = np.maximum(np.asarray(hi, np.int64), lo)
         d = lo + (rng.random(len(lo)) * (hi - lo + 1)).astype(np.int64)
-        wd = (d + 3) % 7
+        wd = weekday(d)
         keep = rng.random(len(lo)) < weekend_p
         sat = (wd == 5) & ~keep
         sun = (wd == 6) & ~keep
@@ -1475,7 +1468,7 @@ class _Firm:
             + 0.5 * ((ks >= 1) & (ks <= 4))
         )
         z = z0 + rng.normal(0.0, 0.4, k)
-        model = rng.random(k) < _sig(z)
+        model = rng.random(k) < sigmoid(z)
         po_missing = self.po_req[c] & (rng.random(k) < 0.08)
         admin = ~model & (rng.random(k) < np.where(po_missing, 0.22, 0.002))
         disp = model | admin
@@ -2227,7 +2220,7 @@ class _Firm:
             q = p[rf]
             cq = self.p_c[q]
             ue = self.p_util_ema[q]
-            pr = _sig(
+            pr = sigmoid(
                 2.0
                 - 0.7 * np.minimum(self.frus[cq], 4)
                 - 4.0 * np.maximum(0, 0.55 - ue)
@@ -2417,7 +2410,7 @@ class _Firm:
             + self.lead_eff[self.lead]
             + 0.25 * np.maximum(self.pm_ratio_c - 1.25, 0)
         )
-        return _sig(z), contrib
+        return sigmoid(z), contrib
 
     def _churn_decision(self, t: int, alive: np.ndarray) -> None:
         rng = self.rng
@@ -2493,7 +2486,7 @@ class _Firm:
                 "segment": seg,
             }
         )
-        clients.to_csv(out / "clients.csv", index=False)
+        write_table(clients, out, "clients")
         # projects
         npj = self.np_
         pc = self.p_c[:npj]
@@ -2542,7 +2535,7 @@ class _Firm:
                 "project_type": np.array([TYPES[tp][0] for tp in self.p_type[:npj]], dtype=object),
             }
         )[keep_p]
-        projects.to_csv(out / "projects.csv", index=False)
+        write_table(projects, out, "projects")
         # progress
         pr = {k: np.concatenate([d[k] for d in self.progress]) for k in ("p", "day", "pct", "ms")}
         ok = (
@@ -2589,7 +2582,7 @@ class _Firm:
             }
         )[ok]
         progress = progress.iloc[np.argsort(pr["day"][ok], kind="stable")]
-        progress.to_csv(out / "progress.csv", index=False)
+        write_table(progress, out, "progress")
         # invoices
         inv = {k: np.concatenate([d[k] for d in self.invoices]) for k in self.invoices[0]}
         ic = inv["c"]
@@ -2633,7 +2626,7 @@ class _Firm:
                 "po_number": po,
             }
         ).iloc[order]
-        invoices.to_csv(out / "invoices.csv", index=False)
+        write_table(invoices, out, "invoices")
         self._inv = inv
         self._inv_keep = keep_i
         self._inv_dd = dd
@@ -2673,7 +2666,7 @@ class _Firm:
                 "activity": ACTIVITY[ent["act"][o]],
             }
         )
-        entries.to_csv(out / "time_entries.csv", index=False)
+        write_table(entries, out, "time_entries")
         # messages
         self._write_messages(out, lim, keep_p)
         # churn
@@ -2686,7 +2679,7 @@ class _Firm:
             }
         )
         churn = churn.iloc[np.argsort(cday[ch], kind="stable")]
-        churn.to_csv(out / "churn.csv", index=False)
+        write_table(churn, out, "churn")
 
     def _write_messages(self, out: pathlib.Path, lim: np.ndarray, keep_p: np.ndarray) -> None:
         rng = self.rng
@@ -2797,7 +2790,7 @@ class _Firm:
         )
         df = df.iloc[np.argsort(utc_min, kind="stable")]
         df["score"] = df["score"].astype("Int64")
-        df.to_csv(out / "messages.csv", index=False)
+        write_table(df, out, "messages")
 
     def _render(
         self, c, cat, day, p, iv, channel, score, extra, pct
@@ -2844,7 +2837,7 @@ class _Firm:
                 "first": (firm_person if inbound else contact).split(" ")[0],
                 "me": (contact if inbound else firm_person).split(" ")[0],
                 "mod": r.choice(MODS[lang]),
-                "wd": r.choice(WEEKDAYS[lang]),
+                "wd": r.choice(WORKDAY_NAMES[lang]),
                 "sprint": r.randint(3, 42),
                 "ver": f"{r.randint(1, 5)}.{r.randint(0, 14)}.{r.randint(0, 9)}",
                 "n": r.randint(2, 7),
@@ -2856,8 +2849,8 @@ class _Firm:
                 "inv": inv_id,
                 "date": due_s,
                 "terms": int(self.terms[ci]),
-                "period": f"{MONTHS[lang][(mo - 2) % 12]} {yy if mo > 1 else yy - 1}",
-                "month": f"{MONTHS[lang][(mo + 1) % 12]}",
+                "period": f"{MONTH_NAMES[lang][(mo - 2) % 12]} {yy if mo > 1 else yy - 1}",
+                "month": f"{MONTH_NAMES[lang][(mo + 1) % 12]}",
                 "hours": round(
                     float(inv_amt[ivi]) / max(float(self.p_blend[max(int(inv_p[ivi]), 0)]), 60.0)
                 )
@@ -2958,14 +2951,8 @@ def make_bundle(out: pathlib.Path, clients: int = 1000, months: int = 24, seed: 
 def risk_oracle(
     out: pathlib.Path, clients: int = 1000, months: int = 24, seed: int = 0
 ) -> pd.DataFrame:
-    """The firm's own point-in-time risk of every client on every day it exists.
-
-    Writes the same bundle as :func:`make_bundle` into ``out`` (byte for byte)
-    and returns one row per client and day, from the later of its
-    ``client_since`` and the first exported day up to the earlier of its
-    ``churned_at`` and the last exported day: ``client_id`` (as in clients.csv),
-    ``day``, ``dispute_risk`` and ``churn_risk``. It is an upper bound for what a
-    model of the bundle can foresee, not something a model could compute.
+    """Write the same bundle as :func:`make_bundle` into ``out`` and return the firm's own
+    risk of every client on every day it exists in the export (``tests.bench.firms``).
 
     Each value uses the simulation's own state on that day and none of the draws
     that decide whether and when an event happens after it (an invoice's own
@@ -2974,18 +2961,12 @@ def risk_oracle(
     an invoice a later month issues are taken from the month before; a decision
     taken at a month's end counts from the next day. Invoices keep the issue day
     they would have had without a notice; those that only a notice brings about
-    are left out.
-
-    - ``dispute_risk``: probability that the client disputes at least one
-      exported invoice in ``(day, day + 30]``: over every invoice issued or due
-      soon, the generator's own dispute probability and delay distribution,
-      given that an invoice issued earlier was not disputed by ``day`` (one that
-      was counts no more).
-    - ``churn_risk``: probability of the notice falling in ``(day, day + 90]``:
-      for a client whose decision is already taken, over the remaining delays;
-      otherwise with the monthly decision hazard in force on ``day`` (the one of
-      the last month's end) held for the months after, and then the delays. A
-      notice day is uniform in its month. On the notice day both risks are 0.
+    are left out. ``dispute_risk`` runs over every exported invoice issued or due
+    soon with the generator's own dispute probability and delay distribution.
+    ``churn_risk``: for a client whose decision is already taken, over the
+    remaining delays; otherwise with the monthly decision hazard in force on
+    ``day`` (the one of the last month's end) held for the months after, and then
+    the delays; a notice day is uniform in its month.
     """
     out = pathlib.Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -3000,22 +2981,17 @@ def _oracle_table(firm: _Firm) -> pd.DataFrame:
     """risk_oracle's rows from a firm that has run with ``oracle`` set."""
     rec = firm.oracle
     assert rec is not None
-    n, nt, big = firm.n, firm.nt, np.int64(10**9)
+    nt, big = firm.nt, np.int64(10**9)
     ws, we = firm.win_start, firm.win_end
     churn_day = np.where(firm.churn_day >= 0, firm.churn_day, big)
-    first = np.maximum(firm.since, ws)
-    last = np.minimum(churn_day, we)
-    length = np.maximum(last - first + 1, 0)
-    start = np.concatenate([[0], np.cumsum(length)])
-    row_client = np.repeat(np.arange(n), length)
-    row_day = first[row_client] + np.arange(start[-1]) - start[row_client]
+    rows = ClientDays.between(np.maximum(firm.since, ws), np.minimum(churn_day, we))
     m0 = np.datetime64("2023-07", "M") - firm.burn
-    ms = (m0 + np.arange(nt + 12)).astype("datetime64[D]").astype(np.int64)
+    ms = month_starts(m0, nt + 12)
     dim = np.diff(ms)
     visible = firm.decided & ~firm.stealth
 
     # ---- disputes
-    inv = {k: np.concatenate([r[k] for r in rec["invoices"]]) for k in rec["invoices"][0]}
+    inv = concat_records(rec["invoices"])
     c, p, t, kind = inv["c"], inv["p"], inv["t"], inv["kind"]
     nxt_wd = np.array([_Firm._shift_wd(int(x)) for x in ms[1 : nt + 1]])
     issue = np.where(inv["final"], nxt_wd[t] + 1, inv["issue"])
@@ -3051,8 +3027,10 @@ def _oracle_table(firm: _Firm) -> pd.DataFrame:
     z_fc = np.where(t >= 1, z_fc, inv["z0"])
     # P(disputed by the model) integrates the invoice's own noise N(0, 0.4^2) out.
     node, weight = np.polynomial.hermite.hermgauss(16)
-    p_model = (weight * _sig(inv["z0"][:, None] + 0.4 * np.sqrt(2) * node)).sum(1) / np.sqrt(np.pi)
-    p_model_fc = (weight * _sig(z_fc[:, None] + 0.4 * np.sqrt(2) * node)).sum(1) / np.sqrt(np.pi)
+    p_model = (weight * sigmoid(inv["z0"][:, None] + 0.4 * np.sqrt(2) * node)).sum(1) / np.sqrt(
+        np.pi
+    )
+    p_model_fc = (weight * sigmoid(z_fc[:, None] + 0.4 * np.sqrt(2) * node)).sum(1) / np.sqrt(np.pi)
     admin_seen = np.where(inv["po_missing"], 0.22, 0.002)
     admin_soon = np.where(firm.po_req[c], 0.08 * 0.22 + 0.92 * 0.002, 0.002)
     # delay = min(2 + round(Gamma(2, 3.5)), 29): P(delay <= k), k = -1 .. 29
@@ -3061,33 +3039,21 @@ def _oracle_table(firm: _Firm) -> pd.DataFrame:
     gap_cdf = np.where(k < 2, 0.0, np.where(k >= 29, 1.0, 1 - np.exp(-x) * (1 + x)))
     dday = np.where(inv["dday"] >= 0, inv["dday"], big)
     known_from = ms[t]
-    idx = np.flatnonzero(keep)
-    horizon, max_lag = 30, 29
-    offsets = np.arange(-horizon, max_lag)
-    log_none = np.zeros(start[-1])
-    for lo in range(0, len(idx), 20000):
-        ii = idx[lo : lo + 20000]
-        ci, s = c[ii], issue[ii]
-        day = s[:, None] + offsets[None, :]
-        ok = (day >= first[ci][:, None]) & (day < churn_day[ci][:, None])
-        ok &= day <= last[ci][:, None]
-        row, col = np.nonzero(ok)
-        j = ii[row]
-        d, off = day[row, col], offsets[col]
+    max_lag = 29
+
+    def odds(j: np.ndarray, d: np.ndarray, off: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         pm = np.where(d >= known_from[j], p_model[j], p_model_fc[j])
         pi = pm + (1 - pm) * np.where(off >= 0, admin_seen[j], admin_soon[j])
         f_now = pi * gap_cdf[np.clip(off + 1, 0, max_lag + 1)]
-        f_end = pi * gap_cdf[np.clip(off + horizon + 1, 0, max_lag + 1)]
-        prob = np.where(off >= 0, (f_end - f_now) / np.maximum(1 - f_now, 1e-12), f_end)
-        prob = np.where(dday[j] <= d, 0.0, prob)
-        flat = start[c[j]] + d - first[c[j]]
-        log_none += np.bincount(
-            flat, weights=np.log1p(-np.clip(prob, 0.0, 1 - 1e-12)), minlength=start[-1]
-        )
-    dispute = 1 - np.exp(log_none)
+        f_end = pi * gap_cdf[np.clip(off + DISPUTE_DAYS + 1, 0, max_lag + 1)]
+        return f_now, f_end
+
+    dispute = dispute_risk(
+        rows, c, issue, dday, churn_day, odds, max_lag, invoices=np.flatnonzero(keep)
+    )
 
     # ---- churn: notice month = decision month + delay; notice day uniform in it
-    cr, d = row_client, row_day
+    cr, d = rows.client, rows.day
     tau = np.searchsorted(ms, d, side="right") - 1
     h_end = d + 90
 
@@ -3120,23 +3086,8 @@ def _oracle_table(firm: _Firm) -> pd.DataFrame:
         den += w * np.where(month < nt, share(month, np.full(len(d), big)), 1.0)
     known = num / np.maximum(den, 1e-12)
     churn = np.where(decided, known, fresh)
-
-    gone = d >= churn_day[cr]
-    return pd.DataFrame(
-        {
-            "client_id": firm.cid[cr],
-            "day": d.astype("datetime64[D]").astype("datetime64[ns]"),
-            "dispute_risk": np.where(gone, 0.0, dispute),
-            "churn_risk": np.where(gone, 0.0, np.clip(churn, 0.0, 1.0)),
-        }
-    )
+    return oracle_frame(firm.cid, rows, churn_day, dispute, churn)
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description="Write the fourth benchmark firm's export bundle.")
-    ap.add_argument("--out", type=pathlib.Path, required=True)
-    ap.add_argument("--clients", type=int, default=1000)
-    ap.add_argument("--months", type=int, default=24)
-    ap.add_argument("--seed", type=int, default=0)
-    args = ap.parse_args()
-    make_bundle(args.out, args.clients, args.months, args.seed)
+    main(make_bundle, __doc__)
