@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from features import load_bundle
-from features import simulation_text as words
 from features.simulation import Simulation, simulate, write_bundle
+from features.simulation import texts as words
 
 
 def digest(folder: Path) -> dict[str, str]:

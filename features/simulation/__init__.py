@@ -54,9 +54,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from features import simulation_text as words
 from features.bundle import STRING, Bundle
 from features.contract import FILES
+from features.simulation import texts as words
 
 DEFAULT_START = "2025-01-06"
 _WORKDAY_HOURS = 6.5
@@ -129,7 +129,7 @@ class Simulation:
     """A simulated bundle with the ground truth behind it (for tests and demos)."""
 
     bundle: Bundle
-    #: message_id -> topic (``features.simulation_text`` codes).
+    #: message_id -> topic (``features.simulation.texts`` codes).
     message_topics: pd.Series
     #: Latent relationship health, clients x weeks.
     health: np.ndarray
