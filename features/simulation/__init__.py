@@ -56,7 +56,8 @@ import pyarrow.parquet as pq
 
 from features.bundle import STRING, Bundle
 from features.contract import FILES
-from features.simulation import texts as words
+from features.simulation import topics
+from features.simulation.texts import compose, wording
 
 DEFAULT_START = "2025-01-06"
 _WORKDAY_HOURS = 6.5
@@ -65,63 +66,6 @@ _ROLES = np.array(
     ["Partner", "Senior Consultant", "Consultant", "Analyst", "Developer", "Designer"]
 )
 _ROLE_RATE = np.array([2.0, 1.4, 1.0, 0.8, 1.0, 0.9])
-_INDUSTRIES = np.array(
-    [
-        "Manufacturing",
-        "Retail",
-        "Financial services",
-        "Healthcare",
-        "Logistics",
-        "Software",
-        "Energy",
-        "Public sector",
-        "Media",
-    ]
-)
-_COMPANY_WORDS = np.array(
-    [
-        "Nord",
-        "Blue",
-        "Alpen",
-        "Summit",
-        "Rhein",
-        "Harbor",
-        "Falcon",
-        "Linden",
-        "Atlas",
-        "Vista",
-        "Eichen",
-        "Pioneer",
-        "Kestrel",
-        "Sonne",
-        "Granite",
-        "Elbe",
-        "Maple",
-        "Quantum",
-        "Stern",
-        "Cedar",
-    ]
-)
-_COMPANY_KINDS = {
-    "en": np.array(["Inc.", "Ltd", "LLC", "Group", "Partners"]),
-    "de": np.array(["GmbH", "AG", "GmbH & Co. KG", "SE", "KG"]),
-}
-_CHURN_REASONS = {
-    "en": [
-        "Budget cuts",
-        "Moved the work in-house",
-        "Not satisfied with delivery",
-        "Too expensive",
-        "Project portfolio ended",
-    ],
-    "de": [
-        "Budgetkürzung",
-        "Arbeit wird intern erledigt",
-        "Unzufrieden mit der Lieferung",
-        "Zu teuer",
-        "Projektportfolio beendet",
-    ],
-}
 
 
 @dataclass(frozen=True)
@@ -129,7 +73,7 @@ class Simulation:
     """A simulated bundle with the ground truth behind it (for tests and demos)."""
 
     bundle: Bundle
-    #: message_id -> topic (``features.simulation.texts`` codes).
+    #: message_id -> topic (``features.simulation.topics`` codes).
     message_topics: pd.Series
     #: Latent relationship health, clients x weeks.
     health: np.ndarray
@@ -182,25 +126,19 @@ def simulate(
     size = rng.normal(0.0, 0.7, n)
     n_leads = max(2, n // 40)
     lead_of = rng.integers(0, n_leads, n)
+    words = wording()
+    company_words = np.array(words.company_words)
+    sectors = np.array(words.company_sectors)
+    forms = words.legal_forms
     client_names = [
         f"{a} {b} {k}"
         for a, b, k in zip(
-            _COMPANY_WORDS[rng.integers(0, len(_COMPANY_WORDS), n)],
-            np.array(
-                [
-                    "Systems",
-                    "Logistik",
-                    "Health",
-                    "Werke",
-                    "Capital",
-                    "Digital",
-                    "Foods",
-                    "Energie",
-                    "Media",
-                    "Labs",
-                ]
-            )[rng.integers(0, 10, n)],
-            [_COMPANY_KINDS[str(lg)][i] for lg, i in zip(lang, rng.integers(0, 5, n), strict=True)],
+            company_words[rng.integers(0, len(company_words), n)],
+            sectors[rng.integers(0, len(sectors), n)],
+            [
+                forms[str(lg)][i]
+                for lg, i in zip(lang, rng.integers(0, len(forms["en"]), n), strict=True)
+            ],
             strict=True,
         )
     ]
@@ -243,7 +181,7 @@ def simulate(
         np.round(np.exp(10.6 + size[p_client] + rng.normal(0, 0.4, n_proj)) * p_dur / 26, -2) + 1000
     )
     p_team = np.minimum(1 + rng.poisson(1.3, n_proj), 5)
-    p_deliverable = rng.integers(0, len(words.DELIVERABLES["en"]), n_proj)
+    p_deliverable = rng.integers(0, len(words.deliverables["en"]), n_proj)
 
     # Progress and project end on the project x week grid.
     w = np.arange(n_weeks)
@@ -492,20 +430,20 @@ def simulate(
     u = rng.random(g_c.size)
     g_topic = np.where(
         u < p_good,
-        words.PRAISE,
+        topics.PRAISE,
         np.where(
             u < p_good + p_bad,
-            np.where(rng.random(g_c.size) < 0.55, words.DELAY, words.QUALITY),
-            words.NEUTRAL,
+            np.where(rng.random(g_c.size) < 0.55, topics.DELAY, topics.QUALITY),
+            topics.NEUTRAL,
         ),
     )
     add(g_c, g_day, g_topic, False)
     reply = rng.random(g_c.size) < 0.5
-    add(g_c[reply], g_day[reply] + rng.integers(0, 3, reply.sum()), words.REPLY, True)
+    add(g_c[reply], g_day[reply] + rng.integers(0, 3, reply.sum()), topics.REPLY, True)
 
     # Billing questions, and the PM's answer (fast, slow or never).
     q_inv = _latest_invoice(inv_c, issue_day, q_c, q_day)
-    add(q_c, q_day, words.BILLING_QUESTION, False, q_inv)
+    add(q_c, q_day, topics.BILLING_QUESTION, False, q_inv)
     slow = ~q_answered_fast & (rng.random(q_c.size) < 0.6)
     answer_day = np.where(
         q_answered_fast,
@@ -513,7 +451,7 @@ def simulate(
         q_day + rng.integers(6, 16, q_c.size),
     )
     answered = q_answered_fast | slow
-    add(q_c[answered], answer_day[answered], words.BILLING_ANSWER, True, q_inv[answered])
+    add(q_c[answered], answer_day[answered], topics.BILLING_ANSWER, True, q_inv[answered])
 
     # Most disputes are preceded by a question about that invoice.
     has_dispute = dispute_day >= 0
@@ -523,21 +461,21 @@ def simulate(
         + 1
         + (rng.random(lead.sum()) * (dispute_day[lead] - issue_day[lead] - 2)).astype(int)
     )
-    add(inv_c[lead], pre_day, words.BILLING_QUESTION, False, np.nonzero(lead)[0])
+    add(inv_c[lead], pre_day, topics.BILLING_QUESTION, False, np.nonzero(lead)[0])
     says = has_dispute & (rng.random(n_inv) < 0.5)
-    add(inv_c[says], dispute_day[says], words.DISPUTE, False, np.nonzero(says)[0])
+    add(inv_c[says], dispute_day[says], topics.DISPUTE, False, np.nonzero(says)[0])
 
     # New contacts introduce themselves by asking what the client pays for.
     nc = (nc_week >= 0) & (nc_week < n_weeks)
     nc_day = np.where(nc, nc_week * 7 + rng.integers(0, 5, n), -1)
-    add(np.nonzero(nc)[0], nc_day[nc], words.NEW_CONTACT, False)
+    add(np.nonzero(nc)[0], nc_day[nc], topics.NEW_CONTACT, False)
 
     # The firm's own messages: weekly status and invoice mails.
     s_count = rng.poisson(0.55 * has_project)
     s_c, s_w = np.nonzero(s_count)
-    add(s_c, s_w * 7 + rng.integers(0, 5, s_c.size), words.STATUS, True)
+    add(s_c, s_w * 7 + rng.integers(0, 5, s_c.size), topics.STATUS, True)
     sent = rng.random(n_inv) < 0.5
-    add(inv_c[sent], issue_day[sent], words.INVOICE_SENT, True, np.nonzero(sent)[0])
+    add(inv_c[sent], issue_day[sent], topics.INVOICE_SENT, True, np.nonzero(sent)[0])
 
     # Quarterly surveys: answered less often, and lower, when health is poor.
     phase = rng.integers(0, 13, n)
@@ -549,8 +487,8 @@ def simulate(
     )
     sv_topic = np.where(
         sv_score >= 9,
-        words.SURVEY_GOOD,
-        np.where(sv_score >= 7, words.SURVEY_MIXED, words.SURVEY_BAD),
+        topics.SURVEY_GOOD,
+        np.where(sv_score >= 7, topics.SURVEY_MIXED, topics.SURVEY_BAD),
     )
     sv_start = len(msg_c)
     add(sv_c, sv_w * 7 + rng.integers(0, 5, sv_c.size), sv_topic, False)
@@ -596,23 +534,23 @@ def simulate(
     m_lang = lang[m_c]
     m_thing = np.where(
         m_lang == "de",
-        np.array(words.DELIVERABLES["de"], dtype=object)[p_deliverable[first_project[m_c]]],
-        np.array(words.DELIVERABLES["en"], dtype=object)[p_deliverable[first_project[m_c]]],
+        np.array(words.deliverables["de"], dtype=object)[p_deliverable[first_project[m_c]]],
+        np.array(words.deliverables["en"], dtype=object)[p_deliverable[first_project[m_c]]],
     )
     # Regular contacts take the first 12 first names; new contacts the last 4, so a
     # new contact is never mistaken for an old one.
     contact_first = rng.integers(0, 12, (n, 3))
     contact_last = rng.integers(0, 12, (n, 3))
     who = rng.integers(0, 3, n_msg)
-    is_new = (m_topic == words.NEW_CONTACT) | (
+    is_new = (m_topic == topics.NEW_CONTACT) | (
         ~m_out
         & (m_day > np.where(nc_day[m_c] >= 0, nc_day[m_c], 10**9))
         & (rng.random(n_msg) < 0.5)
     )
     first = np.where(is_new, 12 + contact_first[m_c, 0] % 4, contact_first[m_c, who])
     last = np.where(is_new, (contact_last[m_c, 0] + 5) % 12, contact_last[m_c, who])
-    firsts = {lg: np.array(words.FIRST_NAMES[lg], dtype=object) for lg in ("en", "de")}
-    lasts = {lg: np.array(words.LAST_NAMES[lg], dtype=object) for lg in ("en", "de")}
+    firsts = {lg: np.array(words.first_names[lg], dtype=object) for lg in ("en", "de")}
+    lasts = {lg: np.array(words.last_names[lg], dtype=object) for lg in ("en", "de")}
     client_author = np.where(
         m_lang == "de",
         firsts["de"][first] + " " + lasts["de"][last],
@@ -623,13 +561,13 @@ def simulate(
     month_index = (t0 + pd.to_timedelta(m_day, unit="D")).month.to_numpy() - 1
     m_month = np.where(
         m_lang == "de",
-        np.array(words.MONTHS["de"], dtype=object)[month_index],
-        np.array(words.MONTHS["en"], dtype=object)[month_index],
+        np.array(words.months["de"], dtype=object)[month_index],
+        np.array(words.months["en"], dtype=object)[month_index],
     )
-    m_invoice = np.where(m_inv >= 0, inv_number[np.maximum(m_inv, 0)], "the last invoice")
-    m_invoice = np.where((m_inv < 0) & (m_lang == "de"), "die letzte Rechnung", m_invoice)
+    m_invoice = np.where(m_inv >= 0, inv_number[np.maximum(m_inv, 0)], words.last_invoice["en"])
+    m_invoice = np.where((m_inv < 0) & (m_lang == "de"), words.last_invoice["de"], m_invoice)
     greet = np.where(m_out, client_author, pm_first[main_pm[m_c]])
-    texts = words.compose(
+    texts = compose(
         m_topic.tolist(),
         m_lang.tolist(),
         {
@@ -661,7 +599,7 @@ def simulate(
     # A PM never reports progress going backwards.
     shown = pd.Series(shown).groupby(pr_p).cummax().to_numpy()
     milestone = _optional(
-        np.full(pr_p.size, "Milestone reached", dtype=object), rng.random(pr_p.size) < 0.1
+        np.full(pr_p.size, words.milestone, dtype=object), rng.random(pr_p.size) < 0.1
     )
 
     # --- assemble the bundle --------------------------------------------------------------
@@ -672,14 +610,15 @@ def simulate(
         churn_day[p_client] < p_end_day, churn_day[p_client], p_end_day - rng.integers(1, 4, n_proj)
     )
     p_close_day = np.where(p_close_day < n_days, p_close_day, -1)
-    p_name_en = np.array(words.DELIVERABLES["en"], dtype=object)[p_deliverable]
+    p_name_en = np.array(words.deliverables["en"], dtype=object)[p_deliverable]
     p_names = [
-        (
-            f"Projekt {words.DELIVERABLES['de'][d]}"
+        words.project_names[str(lang[c])].format(
+            # English deliverables read "the CRM rollout": a project is "Crm Rollout 7".
+            deliverable=words.deliverables["de"][d]
             if lang[c] == "de"
-            else f"{str(p_name_en[i])[4:].title()}"
+            else str(p_name_en[i])[4:].title(),
+            number=i + 1,
         )
-        + f" {i + 1}"
         for i, (c, d) in enumerate(zip(p_client, p_deliverable, strict=True))
     ]
     model_names = np.array(["fixed_fee", "time_and_materials", "retainer"], dtype=object)
@@ -698,7 +637,8 @@ def simulate(
                 "account_lead": pd.Series(lead_emails[lead_of], dtype=STRING),
                 "client_since": _days(t0, since_day),
                 "industry": pd.Series(
-                    _INDUSTRIES[rng.integers(0, len(_INDUSTRIES), n)], dtype=STRING
+                    np.array(words.industries)[rng.integers(0, len(words.industries), n)],
+                    dtype=STRING,
                 ),
                 "language": pd.Series(lang, dtype=STRING),
                 # One made-up mail domain per client (RFC 2606's reserved .example).
@@ -783,9 +723,11 @@ def simulate(
                 "churned_at": days(churn_day[churned]),
                 "reason": pd.Series(
                     [
-                        _CHURN_REASONS[str(lg)][i]
+                        words.churn_reasons[str(lg)][i]
                         for lg, i in zip(
-                            lang[churned], rng.integers(0, 5, int(churned.sum())), strict=True
+                            lang[churned],
+                            rng.integers(0, len(words.churn_reasons["en"]), int(churned.sum())),
+                            strict=True,
                         )
                     ],
                     dtype=STRING,
@@ -804,8 +746,8 @@ def simulate(
         churn=frames["churn"],
         files={name: f"{name}.csv" for name in FILES},
     )
-    topics = pd.Series(m_topic, index=frames["messages"]["message_id"], name="topic")
-    return Simulation(bundle=bundle, message_topics=topics, health=health, weeks=weeks)
+    message_topics = pd.Series(m_topic, index=frames["messages"]["message_id"], name="topic")
+    return Simulation(bundle=bundle, message_topics=message_topics, health=health, weeks=weeks)
 
 
 def _latest_invoice(
@@ -837,15 +779,14 @@ def _channels(topic: np.ndarray, outbound: np.ndarray, rng: np.random.Generator)
     out = np.where(u < 0.7, "email", np.where(u < 0.85, "portal", "thread"))
     channel = np.where(outbound, out, inbound)
     channel = np.where(np.char.startswith(topic.astype(str), "survey"), "survey", channel)
-    return np.where(np.isin(topic, [words.INVOICE_SENT, words.DISPUTE]), "email", channel)
-
-
-_PEOPLE_FIRST = np.array(words.FIRST_NAMES["en"] + words.FIRST_NAMES["de"], dtype=object)
-_PEOPLE_LAST = np.array(words.LAST_NAMES["en"] + words.LAST_NAMES["de"], dtype=object)
+    return np.where(np.isin(topic, [topics.INVOICE_SENT, topics.DISPUTE]), "email", channel)
 
 
 def _person_names(staff: np.ndarray) -> np.ndarray:
-    names = _PEOPLE_FIRST[staff % 32] + " " + _PEOPLE_LAST[(staff // 32) % 24]
+    words = wording()
+    first = np.array(words.first_names["en"] + words.first_names["de"], dtype=object)
+    last = np.array(words.last_names["en"] + words.last_names["de"], dtype=object)
+    names = first[staff % 32] + " " + last[(staff // 32) % 24]
     suffix = np.where(staff >= 32 * 24, " " + (staff // (32 * 24)).astype(str), "")
     return np.asarray(names + suffix.astype(object))
 
