@@ -10,8 +10,7 @@ import pandas as pd
 import pytest
 
 from features import load_bundle
-from features import simulation_text as words
-from features.simulation import Simulation, simulate, write_bundle
+from features.simulation import Simulation, simulate, topics, write_bundle
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -92,7 +91,7 @@ def test_message_texts_are_varied_in_both_languages(small_simulation: Simulation
         texts = inbound.loc[language == lang, "text"]
         assert texts.nunique() > 200, lang
     assert inbound["text"].str.contains('\n|,|"', regex=True).any()
-    complaints = inbound[inbound["topic"].isin([words.DELAY, words.QUALITY])]
+    complaints = inbound[inbound["topic"].isin([topics.DELAY, topics.QUALITY])]
     assert complaints["text"].nunique() > 100
 
 
@@ -114,7 +113,7 @@ def test_billing_questions_come_before_disputes(causal_simulation: Simulation) -
     clients who did not dispute in the 30 days after a random date."""
     bundle = causal_simulation.bundle
     messages = with_topics(causal_simulation)
-    questions = messages[messages["topic"] == words.BILLING_QUESTION]
+    questions = messages[messages["topic"] == topics.BILLING_QUESTION]
     disputes = bundle.invoices.dropna(subset=["disputed_at"])[["client_id", "disputed_at"]]
     before_dispute = events_before(questions, disputes, "disputed_at", 60)
 
@@ -191,7 +190,7 @@ def test_billing_ahead_of_progress_comes_before_disputes(causal_simulation: Simu
 
 def test_new_contacts_ask_what_the_client_pays_for(causal_simulation: Simulation) -> None:
     messages = with_topics(causal_simulation)
-    intro = messages[messages["topic"] == words.NEW_CONTACT]
+    intro = messages[messages["topic"] == topics.NEW_CONTACT]
     assert len(intro) > 100
     earlier_authors = messages[messages["direction"] == "inbound"].groupby("client_id")
     first_seen = earlier_authors.apply(
