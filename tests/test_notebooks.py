@@ -192,7 +192,7 @@ def test_monitor_fails_without_scores(tmp_path: Path) -> None:
 def test_event_profile_lines_signals_up_on_the_next_event() -> None:
     import pandas as pd
 
-    from models.notebook_helpers import event_profile
+    from models.profiles import event_profile
 
     rows = [
         ("a", "2025-01-01", 4.0),  # 28 days before the event: week 4
@@ -219,7 +219,7 @@ def test_dropped_features_are_blanked_and_unknown_ones_refused() -> None:
     import pandas as pd
 
     from models.dataset import TrainingSet
-    from models.notebook_helpers import without_features
+    from models.challenge import without_features
 
     index = pd.MultiIndex.from_tuples(
         [("a", pd.Timestamp("2025-01-01"))], names=["client_id", "as_of"]
@@ -237,7 +237,7 @@ def test_dropped_features_are_blanked_and_unknown_ones_refused() -> None:
 
 
 def test_relative_paths_are_read_from_the_project_root(tmp_path: Path) -> None:
-    from models.notebook_helpers import project_path
+    from models.paths import project_path
 
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "notebooks").mkdir()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from models.monitoring import drift, population_stability
+from models.drift import drift, population_stability
 
 
 def test_psi_reads_stable_moderate_and_major_shifts() -> None:

@@ -1,25 +1,12 @@
-"""The few computations the notebooks need that no other module offers.
-
-The notebooks in ``notebooks/`` stay thin: they call the packages' functions
-and show the results. What they compute beyond those functions lives here, so
-that it is tested, typed and the same for every analyst:
-
-- :func:`project_path`: a notebook's relative paths, read from the project root;
-- :func:`event_profile`, :func:`plot_event_profile`: a signal's mean in the weeks
-  before a dispute or churn, beside its mean for clients who never had one
-  (``01_explore``);
-- :func:`challenge`, :func:`verdict`, :func:`log_challenge`: a challenger against
-  the ``@champion`` on the same holdout, tracked in MLflow (``02_retrain``);
-- :func:`training_period`: the dates a champion learned from (``03_monitor``).
-"""
+"""A challenger against the ``@champion`` on the same holdout, tracked in MLflow
+(``02_retrain``), and the dates a champion learned from (``03_monitor``)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -40,100 +27,6 @@ from models.train import (
     fit,
     logistic_baseline,
 )
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
-
-def project_path(path: str | Path, start: str | Path | None = None) -> Path:
-    """``path`` as an absolute path; a relative one is read from the project root
-    (the nearest folder holding ``pyproject.toml`` at or above ``start``, default the
-    working directory), so ``demo/bundle`` works from ``notebooks/`` too."""
-    given = Path(path).expanduser()
-    if given.is_absolute():
-        return given
-    here = Path(start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "pyproject.toml").is_file():
-            return folder / given
-    return here / given
-
-
-@dataclass(frozen=True)
-class EventProfile:
-    """Signals lined up on the events: ``before`` holds their mean over rows that
-    many weeks before a client's next event (index ``weeks_before``, 1 = the week
-    before it), ``baseline`` their mean over clients that never had the event, and
-    ``rows`` how many rows each week's means stand on."""
-
-    before: pd.DataFrame
-    baseline: pd.Series
-    rows: pd.Series
-
-
-def event_profile(
-    features: pd.DataFrame, events: pd.DataFrame, signals: Sequence[str], weeks: int = 12
-) -> EventProfile:
-    """Mean of each of ``signals`` by whole weeks until the client's next event.
-
-    ``features`` is indexed by (``client_id``, ``as_of``); ``events`` has columns
-    ``client_id`` and ``day`` (as :func:`models.retrain.events_for` returns them). A
-    row at ``t`` is ``k`` weeks before an event on day ``d`` when
-    ``7(k - 1) < d - t <= 7k``: the event lies ahead, as in the labels' window
-    ``(t, t + horizon]``. Rows more than ``weeks`` weeks ahead of their client's next
-    event, or after its last, count in neither part.
-    """
-    columns = list(signals)
-    rows = features[columns].reset_index()
-    rows["as_of"] = rows["as_of"].astype("datetime64[ns]")
-    rows["client_id"] = rows["client_id"].astype(str)
-    dated = events.dropna(subset=["day"])
-    ahead = pd.DataFrame(
-        {
-            "client_id": dated["client_id"].astype(str).to_numpy(),
-            "day": pd.to_datetime(dated["day"]).astype("datetime64[ns]").to_numpy(),
-        }
-    ).sort_values("day")
-    merged = pd.merge_asof(
-        rows.sort_values("as_of"),
-        ahead,
-        left_on="as_of",
-        right_on="day",
-        by="client_id",
-        direction="forward",
-        allow_exact_matches=False,
-    )
-    week = pd.Series(np.ceil((merged["day"] - merged["as_of"]).dt.days / 7), index=merged.index)
-    near = week.between(1, weeks)
-    grouped = merged.loc[near, columns].groupby(week[near].astype(int).rename("weeks_before"))
-    order = pd.RangeIndex(1, weeks + 1, name="weeks_before")
-    never = ~merged["client_id"].isin(set(ahead["client_id"]))
-    return EventProfile(
-        before=grouped.mean().reindex(order),
-        baseline=merged.loc[never, columns].mean(),
-        rows=grouped.size().reindex(order, fill_value=0).rename("rows"),
-    )
-
-
-def plot_event_profile(profile: EventProfile, event: str) -> Figure:
-    """One panel per signal: its mean by weeks before the ``event`` (solid, the week
-    before it at the right) and over clients that never had one (dashed)."""
-    import matplotlib.pyplot as plt
-
-    signals = list(profile.before.columns)
-    fig, axes = plt.subplots(1, len(signals), figsize=(3.6 * len(signals), 3.4), squeeze=False)
-    for ax, signal in zip(axes[0], signals, strict=True):
-        ax.plot(profile.before.index, profile.before[signal], "o-", label=f"before a {event}")
-        ax.axhline(profile.baseline[signal], color="grey", linestyle="--", label=f"never a {event}")
-        ax.set(title=signal, xlabel=f"weeks before the {event}")
-        ax.invert_xaxis()
-    axes[0][0].legend(fontsize="small")
-    fig.suptitle(
-        f"signals before a {event}: {int(profile.rows.iloc[0]):,} rows a week before one, "
-        f"{int(profile.rows.sum()):,} in all"
-    )
-    fig.tight_layout()
-    return fig
 
 
 def without_features(data: TrainingSet, dropped: Sequence[str]) -> TrainingSet:
