@@ -344,7 +344,7 @@ def serve(
     """Serve the API and the PMs' web page."""
     import uvicorn
 
-    from service.api import create_app
+    from service.app import create_app
     from service.logs import configure
 
     settings = _settings(ctx)

@@ -218,8 +218,8 @@ def test_event_profile_lines_signals_up_on_the_next_event() -> None:
 def test_dropped_features_are_blanked_and_unknown_ones_refused() -> None:
     import pandas as pd
 
-    from models.dataset import TrainingSet
     from models.challenge import without_features
+    from models.dataset import TrainingSet
 
     index = pd.MultiIndex.from_tuples(
         [("a", pd.Timestamp("2025-01-01"))], names=["client_id", "as_of"]

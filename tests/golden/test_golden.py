@@ -43,7 +43,7 @@ from risk.store.db import make_engine, upgrade
 from risk.store.keys import create_key
 from risk.store.load import load
 from risk.store.tables import alerts
-from service.api import create_app
+from service.app import create_app
 from service.cli import app as cli
 
 FILES = Path(__file__).parent / "files"

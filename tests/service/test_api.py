@@ -28,7 +28,7 @@ from risk.settings import Settings
 from risk.store.db import make_engine
 from risk.store.keys import create_key, revoke_key
 from risk.store.tables import CONTRACT
-from service.api import create_app
+from service.app import create_app
 from service.logs import configure
 from tests.service.api_firm import ROLES, ScoredFirm, open_flags
 

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
 from risk.settings import Settings
-from service.api import create_app
+from service.app import create_app
 from tests.service.api_firm import ScoredFirm, open_flags
 
 #: Generated examples per operation and generation mode.

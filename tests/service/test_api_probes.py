@@ -37,7 +37,7 @@ from risk.settings import Settings
 from risk.store.db import BUSY, make_engine, upgrade
 from risk.store.load import load
 from risk.store.tables import api_keys, flag_events, flags
-from service.api import create_app
+from service.app import create_app
 from service.cli import EXIT_BUSY
 from service.cli import app as cli
 from service.limits import INGEST_BODY_BYTES

@@ -38,7 +38,7 @@ from risk.store.keys import Principal, create_key, hash_key, revoke_key
 from risk.store.load import load
 from risk.store.tables import CONTRACT, flags, web_sessions
 from service import charts
-from service.api import create_app
+from service.app import create_app
 from service.web import SESSION_COOKIE
 
 AS_OF = date(2025, 11, 30)

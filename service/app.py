@@ -1,0 +1,97 @@
+"""The HTTP API and the PMs' web page, built by ``create_app(settings)``.
+
+Every route declares its response model, so ``/openapi.json`` is the contract.
+Callers send an API key (``X-API-Key``, or ``Authorization: Bearer``); what a
+caller may see is scoped in SQL by ``risk.store.keys.visible_clients``, and a
+client, flag or invoice outside that scope answers 404 exactly like one that
+does not exist. Every 4xx names the field and the reason (``service.errors``).
+The routes live in ``service/routes`` (one module per resource), their
+dependencies in ``service.deps``, the web page in ``service/web``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+
+from risk.settings import Settings, get_settings
+from risk.store.db import current_revision, make_engine, require_current, upgrade
+from service.errors import ERRORS, install_errors, internal_error, where
+from service.limits import BodyLimit
+from service.logs import configure
+from service.routes import clients, flags, ingest, invoices, ops, scoring
+from service.state import AppState
+from service.web import install_web
+
+log = logging.getLogger("billing_risk.api")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The API for ``settings`` (default: the environment). The database is migrated
+    when empty; a database behind the code is refused at start."""
+    settings = settings or get_settings()
+    configure()
+    engine = make_engine(settings.database_url, lock_timeout=settings.lock_timeout_seconds)
+    if current_revision(engine) is None:
+        upgrade(engine)
+    require_current(engine)
+    state = AppState(engine=engine, settings=settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        state.load_models()  # once, at start: loading a champion takes seconds
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="billing-risk",
+        summary="Early warning for invoice disputes and churn at services firms.",
+        version="0.1.0",
+        lifespan=lifespan,
+        responses=ERRORS,
+    )
+    app.state.risk = state
+    app.state.engine = engine
+    app.state.settings = settings
+    install_errors(app)
+    app.middleware("http")(_observe)
+    for module in (flags, clients, invoices, ingest, scoring, ops):
+        app.include_router(module.router)
+    install_web(app, settings)  # the PMs' web page: session cookie, /login, /app/...
+    app.add_middleware(BodyLimit)  # outermost: an oversized body is never read whole
+    return app
+
+
+async def _observe(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """Time, count and log every request; answer an unexpected error in our shape."""
+    began = time.perf_counter()
+    status = 500
+    try:
+        response = await call_next(request)
+    except Exception as exc:
+        # Logged here, our way, and answered in the documented shape: left to the
+        # server, it would print the exception's text (which can quote data).
+        log.error("request failed", exc_info=exc, extra={"fields": where(request)})
+        response = internal_error()
+    try:
+        status = response.status_code
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+    finally:
+        seconds = time.perf_counter() - began
+        fields = where(request)
+        state: AppState = request.app.state.risk
+        state.metrics.latency.labels(
+            route=fields["route"], method=request.method, status=str(status)
+        ).observe(seconds)
+        principal = getattr(request.state, "principal", None)
+        fields.update(
+            status=status, ms=round(seconds * 1000, 1), key_id=getattr(principal, "key_id", None)
+        )
+        log.info("request", extra={"fields": fields})

@@ -1,0 +1,64 @@
+"""The API's dependencies, as ``Annotated`` aliases a route names in its signature:
+who is calling (``Caller``; ``Operator`` for analysts and admins), the app's state
+and database, and the path ids."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Path, Request
+from sqlalchemy import Engine
+
+from risk.store.keys import Principal, authenticate
+from service.errors import ApiError
+from service.state import AppState
+
+
+def app_state(request: Request) -> AppState:
+    state: AppState = request.app.state.risk
+    return state
+
+
+def engine(request: Request) -> Engine:
+    return app_state(request).engine
+
+
+def principal(
+    request: Request,
+    x_api_key: Annotated[str | None, Header(alias="X-API-Key", description="An API key.")] = None,
+    authorization: Annotated[str | None, Header(description="Bearer <API key>.")] = None,
+) -> Principal:
+    secret = x_api_key
+    if secret is None and authorization is not None:
+        scheme, _, value = authorization.partition(" ")
+        if scheme.lower() == "bearer":
+            secret = value.strip()
+    if not secret:
+        raise ApiError(401, ["header", "X-API-Key"], "an API key is required", "missing_key")
+    found = authenticate(engine(request), secret)
+    if found is None:
+        raise ApiError(401, ["header", "X-API-Key"], "unknown or revoked API key", "invalid_key")
+    request.state.principal = found
+    return found
+
+
+def operator(caller: Annotated[Principal, Depends(principal)]) -> Principal:
+    if not caller.operator:
+        raise ApiError(
+            403,
+            ["header", "X-API-Key"],
+            f"role {caller.role!r} may not do this; analyst or admin may",
+            "forbidden",
+        )
+    return caller
+
+
+StateDep = Annotated[AppState, Depends(app_state)]
+EngineDep = Annotated[Engine, Depends(engine)]
+Caller = Annotated[Principal, Depends(principal)]
+Operator = Annotated[Principal, Depends(operator)]
+# No id holds a NUL (ingest refuses them; PostgreSQL cannot even bind one).
+NO_NUL = r"^[^\x00]*$"
+ClientId = Annotated[str, Path(min_length=1, max_length=200, pattern=NO_NUL)]
+FlagId = Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL)]
+InvoiceId = Annotated[str, Path(min_length=1, max_length=200, pattern=NO_NUL)]

@@ -1,0 +1,2 @@
+"""The API's routes, one router per resource: flags, clients, invoices, ingest, scoring
+and models, health and metrics."""
