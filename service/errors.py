@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from risk.store.db import BUSY, is_busy
 from service import schemas
-from service.web import error_page, is_page
+from service.web.render import error_page, is_page
 
 log = logging.getLogger("billing_risk.api")
 

@@ -37,9 +37,9 @@ from risk.store.db import make_engine, upgrade
 from risk.store.keys import Principal, create_key, hash_key, revoke_key
 from risk.store.load import load
 from risk.store.tables import CONTRACT, flags, web_sessions
-from service import charts
 from service.app import create_app
-from service.web import SESSION_COOKIE
+from service.web import charts
+from service.web.session import SESSION_COOKIE
 
 AS_OF = date(2025, 11, 30)
 #: Low enough that the small firm has flags at both levels (as ``engine_env``).
@@ -553,7 +553,7 @@ def test_web_routes_stay_out_of_the_api_contract(client: TestClient) -> None:
 
 
 def _labels() -> dict[str, str]:
-    from service.web import STRINGS
+    from service.web.strings import STRINGS
 
     return STRINGS["en"]
 

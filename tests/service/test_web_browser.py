@@ -18,7 +18,7 @@ import uvicorn
 
 from features.simulation import Simulation
 from service.app import create_app
-from service.web import SESSION_COOKIE
+from service.web.session import SESSION_COOKIE
 from tests.conftest import service_missing
 from tests.service.test_web import WebFirm, open_flags, web_firm_copy
 
