@@ -14,6 +14,8 @@ from models.dataset import TrainingSet
 from models.train import FEATURE_COLUMNS, FittedModel
 from tests.models.small_firm import (
     RECORD,
+    SAVED_BLEND,
+    SAVED_TARGET,
     fingerprint,
     fit_all,
     probabilities,
@@ -54,3 +56,21 @@ def test_every_kind_gives_the_recorded_probabilities(
     now = probabilities(models, rows_of(firm, recorded))
     assert list(now.columns) == list(recorded.columns)
     np.testing.assert_allclose(now.to_numpy(), recorded.to_numpy(), rtol=0, atol=1e-9)
+
+
+def test_a_blend_pickled_by_the_old_code_scores_as_it_did(
+    firm: TrainingSet, models: dict[str, FittedModel], recorded: pd.DataFrame
+) -> None:
+    """Registered models are pickled with their classes' module paths (MLflow's
+    cloudpickle format): a model registered before the change must still load, and
+    score as it did and as the same fit does today."""
+    import cloudpickle
+
+    with SAVED_BLEND.open("rb") as saved:
+        old = cloudpickle.load(saved)
+    rows = rows_of(firm, recorded)
+    proba = old.predict_proba(rows)[:, 1]
+    np.testing.assert_allclose(proba, recorded[f"{SAVED_TARGET}_blend"], rtol=0, atol=1e-9)
+    today = models[f"{SAVED_TARGET}_blend"].predict_proba(rows)
+    np.testing.assert_allclose(proba, today, rtol=0, atol=1e-9)
+    assert (old.predict(rows) == (proba > 0.5)).all()
