@@ -8,9 +8,12 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.ensemble import VotingClassifier
+from sklearn.pipeline import Pipeline
 
 from features.simulation import Simulation
 from models.dataset import TrainingSet
+from models.estimators import HeldOutSigmoid
 from models.train import FEATURE_COLUMNS, FittedModel
 from tests.models.small_firm import (
     RECORD,
@@ -68,6 +71,9 @@ def test_a_blend_pickled_by_the_old_code_scores_as_it_did(
 
     with SAVED_BLEND.open("rb") as saved:
         old = cloudpickle.load(saved)
+    # Read by today's classes: a soft vote whose calibrated member is a HeldOutSigmoid.
+    assert isinstance(old, VotingClassifier)
+    assert [type(m.estimator) for m in old.estimators_] == [HeldOutSigmoid, Pipeline]
     rows = rows_of(firm, recorded)
     proba = old.predict_proba(rows)[:, 1]
     np.testing.assert_allclose(proba, recorded[f"{SAVED_TARGET}_blend"], rtol=0, atol=1e-9)
