@@ -9,9 +9,11 @@ blend of the members (see :mod:`models.train` for why both).
   its members' probabilities, each member a :class:`HeldOutSigmoid`.
 
 Both keep scikit-learn's contract (hyper-parameters in ``__init__``, learning in
-``fit``), so ``clone``, ``FrozenEstimator`` and the estimator checks apply.
-Models registered before these existed still load: :class:`HeldOutSigmoid` reads
-the old ``SigmoidCalibrated``'s pickles, :class:`LegacyMeanOf` the old ``MeanOf``'s.
+``fit``), so ``clone`` and ``FrozenEstimator`` work on them, and
+:class:`HeldOutSigmoid` passes scikit-learn's estimator checks. Models registered
+before these existed still load (:mod:`models.train` keeps the old class names):
+:class:`HeldOutSigmoid` reads the old ``SigmoidCalibrated``'s pickles, and
+:class:`LegacyMeanOf` the old ``MeanOf``'s.
 """
 
 from __future__ import annotations
