@@ -8,8 +8,10 @@ reaches into the test period.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -77,3 +79,38 @@ def holdout_start(as_of: pd.DatetimeIndex, share: float = 0.25) -> pd.Timestamp:
     """The as-of date from which the last ``share`` of the dates form the test period."""
     dates = as_of.unique().sort_values()
     return pd.Timestamp(dates[min(int(len(dates) * (1 - share)), len(dates) - 1)])
+
+
+@dataclass(frozen=True)
+class ValidationPeriod:
+    """A scikit-learn splitter with one split: the last ``share`` of the as-of dates
+    validate, and the rows whose label window ``(t, t + horizon_days]`` ends before
+    them train (:func:`out_of_time_split`).
+
+    The dates are the ``as_of`` level of ``x``'s index; rows without one (a plain
+    array) are taken to be in time order, each a day of its own.
+    """
+
+    share: float = 0.2
+    horizon_days: int = 0
+
+    def get_n_splits(self, x: Any = None, y: Any = None, groups: Any = None) -> int:
+        return 1
+
+    def split(
+        self, x: Any, y: Any = None, groups: Any = None
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Positions of the training rows and of the validation rows."""
+        if isinstance(x, pd.DataFrame) and "as_of" in x.index.names:
+            as_of = pd.DatetimeIndex(x.index.get_level_values("as_of"))
+        else:
+            as_of = pd.date_range(
+                "1970-01-01", periods=x.shape[0] if hasattr(x, "shape") else len(x)
+            )
+        if as_of.empty:
+            yield np.array([], dtype=int), np.array([], dtype=int)
+            return
+        train, validate = out_of_time_split(
+            as_of, holdout_start(as_of, self.share), self.horizon_days
+        )
+        yield np.flatnonzero(train), np.flatnonzero(validate)

@@ -43,6 +43,11 @@ dates are the most recent ones, and under drift the most valuable to learn from
 PR-AUC on churn). A kept sigmoid then maps that model's scores.
 Class imbalance is left to the loss and the ranking metrics, rather than
 reweighted, so that probabilities stay probabilities.
+
+The calibration and the blend are scikit-learn estimators of their own
+(:mod:`models.estimators`: :class:`~models.estimators.HeldOutSigmoid`, and a
+soft ``VotingClassifier`` of two of them); :func:`fit` chooses the trees' shape
+and fits them.
 """
 
 from __future__ import annotations
@@ -53,21 +58,24 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import average_precision_score, brier_score_loss
+from sklearn.metrics import average_precision_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from features import FEATURES
-from models.dataset import TrainingSet, out_of_time_split
+from models.dataset import TrainingSet, ValidationPeriod
+from models.estimators import HeldOutSigmoid, LegacyMeanOf, make_blend
 
 Kind = Literal["blend", "gbm", "logistic"]
 #: What ``risk train`` and ``risk backtest`` fit (see the module docstring).
 MODEL_KIND: Kind = "blend"
 FEATURE_COLUMNS = list(FEATURES)
+#: The last fifth of the training dates validate (see the module docstring).
+VALIDATION_SHARE = 0.2
 
 GBM_PARAMS: dict[str, object] = {
     "learning_rate": 0.05,
@@ -155,64 +163,10 @@ class FittedModel:
         return proba
 
 
-class MeanOf(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
-    """Fitted models whose probabilities are averaged."""
-
-    def __init__(self, models: list[object]) -> None:
-        self.models = models
-
-    @property
-    def classes_(self) -> np.ndarray:
-        classes: np.ndarray = self.models[0].classes_  # type: ignore[attr-defined]
-        return classes
-
-    def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
-        proba: np.ndarray = np.mean(
-            [model.predict_proba(features) for model in self.models],  # type: ignore[attr-defined]
-            axis=0,
-        )
-        return proba
-
-    def predict(self, features: pd.DataFrame) -> np.ndarray:
-        labels: np.ndarray = self.classes_[np.argmax(self.predict_proba(features), axis=1)]
-        return labels
-
-
-class SigmoidCalibrated(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
-    """A fitted model whose probabilities pass through a fitted sigmoid of their logit."""
-
-    def __init__(self, model: Pipeline, sigmoid: LogisticRegression) -> None:
-        self.model = model
-        self.sigmoid = sigmoid
-
-    @property
-    def classes_(self) -> np.ndarray:
-        classes: np.ndarray = self.model.classes_
-        return classes
-
-    def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
-        scores = _logit(self.model.predict_proba(features)[:, 1])
-        proba: np.ndarray = self.sigmoid.predict_proba(scores)
-        return proba
-
-    def predict(self, features: pd.DataFrame) -> np.ndarray:
-        labels: np.ndarray = self.classes_[np.argmax(self.predict_proba(features), axis=1)]
-        return labels
-
-
-def _sigmoid(model: Pipeline, features: pd.DataFrame, y: np.ndarray) -> LogisticRegression:
-    """Platt scaling: a logistic regression of the outcome on ``model``'s log-odds."""
-    fitted: LogisticRegression = LogisticRegression(C=1e4).fit(
-        _logit(model.predict_proba(features)[:, 1]), y
-    )
-    return fitted
-
-
-def _logit(p: np.ndarray) -> np.ndarray:
-    """Log-odds as one column (probabilities kept off 0 and 1)."""
-    p = np.clip(p, 1e-6, 1 - 1e-6)
-    logit: np.ndarray = np.log(p / (1 - p)).reshape(-1, 1)
-    return logit
+# Models registered before the blend and the calibration moved to models.estimators
+# were pickled naming these classes here: the names stay, so those models still load.
+MeanOf = LegacyMeanOf
+SigmoidCalibrated = HeldOutSigmoid
 
 
 def fit(
@@ -225,65 +179,55 @@ def fit(
     """Fit ``kind`` on every row of ``data`` with a known ``target`` label, choosing the
     gbm's shape (unless ``params`` fixes it) and calibrating on the last dates where
     that helps; see the module docstring."""
-    if kind == "blend":
-        members = (
-            fit(data, target, "gbm", horizon_days, params),
-            fit(data, target, "logistic", horizon_days),
-        )
-        gbm = members[0]
-        return FittedModel(
-            target=target,
-            kind=kind,
-            estimator=MeanOf([member.estimator for member in members]),
-            calibrated=any(member.calibrated for member in members),
-            # Each member decided on its own calibration: see ``members``.
-            brier_raw=math.nan,
-            brier_calibrated=math.nan,
-            params=gbm.params,
-            selection=gbm.selection,
-            members=members,
-        )
     known = data.labels[target].notna().to_numpy()
     rows = data.rows(known)
     y = rows.labels[target].astype(int).to_numpy()
     if len(np.unique(y)) < 2:
         raise ValueError(f"{target}: the training rows hold only one class; nothing to learn")
     x = rows.features[FEATURE_COLUMNS]
-    as_of = rows.as_of
-    dates = as_of.unique().sort_values()
-    calibrate_from = pd.Timestamp(dates[int(len(dates) * 0.8)])
-    fit_rows, hold_rows = out_of_time_split(as_of, calibrate_from, horizon_days)
-    usable = bool(fit_rows.sum()) and len(np.unique(y[fit_rows])) == 2
-    usable = usable and bool(hold_rows.sum()) and len(np.unique(y[hold_rows])) == 2
+    validation = ValidationPeriod(VALIDATION_SHARE, horizon_days)
     chosen = dict(params or {})
     selection: dict[str, float] = {}
-    if kind == "gbm" and params is None and usable:
-        chosen, selection = _choose_shape(x, y, fit_rows, hold_rows)
-    base = make_pipeline(kind, chosen)
-    raw = calibrated = float("nan")
-    use_calibration = False
-    if usable:
-        base.fit(x[fit_rows], y[fit_rows])
-        held = np.flatnonzero(hold_rows)
-        first, second = held[: held.size // 2], held[held.size // 2 :]
-        if len(np.unique(y[first])) == 2 and len(np.unique(y[second])) == 2:
-            trial = SigmoidCalibrated(base, _sigmoid(base, x.iloc[first], y[first]))
-            raw = brier_score_loss(y[second], base.predict_proba(x.iloc[second])[:, 1])
-            calibrated = brier_score_loss(y[second], trial.predict_proba(x.iloc[second])[:, 1])
-            use_calibration = calibrated < raw
-    estimator: object = make_pipeline(kind, chosen).fit(x, y)
-    if use_calibration:
-        # The sigmoid learns from the scores of the model that never saw the
-        # held-back dates: the refitted model's own scores on them are too good.
-        estimator = SigmoidCalibrated(estimator, _sigmoid(base, x[hold_rows], y[hold_rows]))
+    if kind != "logistic" and params is None:
+        chosen, selection = _choose_shape(x, y, validation)
+    if kind == "blend":
+        pipelines = {"gbm": make_pipeline("gbm", chosen), "logistic": make_pipeline("logistic")}
+        blend = make_blend(pipelines, validation).fit(x, y)
+        members = (
+            _fitted(target, "gbm", blend.named_estimators_["gbm"], chosen, selection),
+            _fitted(target, "logistic", blend.named_estimators_["logistic"], {}, {}),
+        )
+        return FittedModel(
+            target=target,
+            kind=kind,
+            estimator=blend,
+            calibrated=any(member.calibrated for member in members),
+            # Each member decided on its own calibration: see ``members``.
+            brier_raw=math.nan,
+            brier_calibrated=math.nan,
+            params=chosen,
+            selection=selection,
+            members=members,
+        )
+    model = HeldOutSigmoid(make_pipeline(kind, chosen), validation=validation).fit(x, y)
+    return _fitted(target, kind, model, chosen, selection)
+
+
+def _fitted(
+    target: str,
+    kind: Kind,
+    model: HeldOutSigmoid,
+    params: dict[str, object],
+    selection: dict[str, float],
+) -> FittedModel:
     return FittedModel(
         target=target,
         kind=kind,
-        estimator=estimator,
-        calibrated=use_calibration,
-        brier_raw=float(raw),
-        brier_calibrated=float(calibrated),
-        params=chosen,
+        estimator=model,
+        calibrated=model.sigmoid_ is not None,
+        brier_raw=float(model.brier_raw_),
+        brier_calibrated=float(model.brier_calibrated_),
+        params=params,
         selection=selection,
     )
 
@@ -300,9 +244,10 @@ def logistic_baseline(
 
 
 def _choose_shape(
-    x: pd.DataFrame, y: np.ndarray, fit_rows: np.ndarray, hold_rows: np.ndarray
+    x: pd.DataFrame, y: np.ndarray, validation: ValidationPeriod
 ) -> tuple[dict[str, object], dict[str, float]]:
-    """The gbm shape and number of rounds chosen on the validation dates.
+    """The gbm shape and number of rounds chosen on the validation dates (none when
+    the dates before them or they themselves lack a class).
 
     Each shape is fitted once with the most rounds; the score after every round
     comes from its staged predictions, so the search costs one fit per shape.
@@ -310,12 +255,15 @@ def _choose_shape(
     two are noise: by the one-standard-error rule, the stiffest shape within one
     standard error of the best wins (the error from resampling clients, since a
     client's weeks are not independent rows)."""
+    fit_rows, hold_rows = next(validation.split(x))
+    if np.unique(y[fit_rows]).size < 2 or np.unique(y[hold_rows]).size < 2:
+        return {}, {}
     clients = pd.factorize(x.index.get_level_values("client_id")[hold_rows])[0]
     y_held = y[hold_rows]
     results: list[tuple[dict[str, object], float, np.ndarray]] = []
     for shape in GBM_SHAPES:
-        pipeline = make_pipeline("gbm", shape).fit(x[fit_rows], y[fit_rows])
-        held = pipeline.named_steps["empty"].transform(x[hold_rows])
+        pipeline = make_pipeline("gbm", shape).fit(x.iloc[fit_rows], y[fit_rows])
+        held = pipeline.named_steps["empty"].transform(x.iloc[hold_rows])
         staged = list(pipeline.named_steps["model"].staged_predict_proba(held))
         by_round = [average_precision_score(y_held, p[:, 1]) for p in staged]
         rounds = int(np.argmax(by_round))
