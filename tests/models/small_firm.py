@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import sklearn
 
-from features.labels import HORIZONS
+from features.risks import RISKS
 from features.simulation import Simulation, simulate
 from models.dataset import TrainingSet, holdout_start, out_of_time_split, training_set, weekly_as_of
 from models.train import FEATURE_COLUMNS, FittedModel, Kind, fit
@@ -62,7 +62,7 @@ def fit_all(data: TrainingSet) -> dict[str, FittedModel]:
     """Every kind for every target, keyed ``<target>_<kind>``, fitted as ``risk train``
     fits the shipped model: on the rows whose label window ends before the holdout."""
     models = {}
-    for target, horizon in HORIZONS.items():
+    for target, horizon in ((risk.label, risk.horizon_days) for risk in RISKS):
         train_rows, _ = out_of_time_split(data.as_of, holdout_start(data.as_of), horizon)
         for kind in KINDS:
             models[f"{target}_{kind}"] = fit(data.rows(train_rows), target, kind, horizon)
