@@ -1,4 +1,5 @@
-"""Feedback on past flags for the demo, as PMs would have given it once they knew.
+"""Demo only: ``risk demo-feedback`` (hidden), feedback on past flags as PMs would have
+given it once they knew.
 
 A real firm's PMs mark flags ``valid``, ``false_alarm`` or ``premature``. The
 demo has no PMs, but it has outcomes: for a share of the flags whose label
@@ -11,16 +12,14 @@ is recorded as ``demo:hindsight``, so it never passes for a person's judgement.
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
-from sqlalchemy import Engine, select
+from typing import TYPE_CHECKING, Annotated
 
-from features.bundle.summary import event_dates
-from features.labels import events_for
-from features.risks import RISKS, by_name
-from risk.scoring.flags import give_feedback
-from risk.store.load import read_bundle
-from risk.store.tables import flag_events, flags
+import typer
+
+from service.cli.common import engine_for, settings_from
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 ACTOR = "demo:hindsight"
 
@@ -28,6 +27,18 @@ ACTOR = "demo:hindsight"
 def record_demo_feedback(engine: Engine, share: float = 0.6, seed: int = 0) -> int:
     """Give hindsight feedback on ``share`` of the flags whose window has passed.
     Returns the number of feedback events recorded."""
+    # Imported here, as every command's heavy imports: ``risk --help`` answers at once.
+    import numpy as np
+    import pandas as pd
+    from sqlalchemy import select
+
+    from features.bundle.summary import event_dates
+    from features.labels import events_for
+    from features.risks import RISKS, by_name
+    from risk.scoring.flags import give_feedback
+    from risk.store.load import read_bundle
+    from risk.store.tables import flag_events, flags
+
     bundle = read_bundle(engine)
     with engine.connect() as connection:
         candidates = pd.DataFrame(
@@ -70,3 +81,17 @@ def record_demo_feedback(engine: Engine, share: float = 0.6, seed: int = 0) -> i
         give_feedback(engine, str(flag_id), verdict, ACTOR, note="recorded in hindsight (demo)")
         recorded += 1
     return recorded
+
+
+def demo_feedback(
+    ctx: typer.Context,
+    share: Annotated[float, typer.Option(min=0, max=1, help="Share of eligible flags.")] = 0.6,
+    seed: Annotated[int, typer.Option(help="Which flags get feedback.")] = 0,
+) -> None:
+    """Demo only: record hindsight feedback on past flags of a simulated firm."""
+    count = record_demo_feedback(engine_for(settings_from(ctx)), share=share, seed=seed)
+    typer.echo(f"recorded {count} feedback events as {ACTOR}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo-feedback", hidden=True)(demo_feedback)

@@ -1,0 +1,104 @@
+"""What the ``risk`` commands share: settings from the command line, the database,
+the bundle, dates, and how a long command reports its steps."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from risk.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from features.bundle.load import Bundle
+
+
+def settings_from(ctx: typer.Context) -> Settings:
+    """Settings with the command-line options (``--home``, kept on the root command) on
+    top of the environment, ``.env`` and the defaults."""
+    return Settings(**(ctx.find_root().obj or {}))
+
+
+def actor() -> str:
+    """Who a command-line action is recorded as."""
+    return f"cli:{getpass.getuser()}"
+
+
+def engine_for(settings: Settings, migrate_empty: bool = True) -> Engine:
+    """The app database; an empty one gets its tables (the embedded default needs no
+    setup step), one with an older schema is refused with what to run."""
+    from risk.store.db import (
+        DatabaseNotReadyError,
+        current_revision,
+        make_engine,
+        require_current,
+        upgrade,
+    )
+
+    engine = make_engine(settings.database_url, lock_timeout=settings.lock_timeout_seconds)
+    if migrate_empty and current_revision(engine) is None:
+        upgrade(engine)
+    try:
+        require_current(engine)
+    except DatabaseNotReadyError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    return engine
+
+
+def load_or_exit(bundle: Path) -> Bundle:
+    """The loaded bundle, or its problems on stderr and exit status 1."""
+    from features import BundleError, load_bundle
+
+    try:
+        return load_bundle(bundle)
+    except BundleError as exc:
+        typer.echo(exc.report(), err=True)
+        raise typer.Exit(1) from None
+
+
+def iso_date(text: str) -> str:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+@contextmanager
+def steps() -> Iterator[Callable[[str], None]]:
+    """Report the steps of a long command: a live spinner with the elapsed time on
+    a terminal, one line per step otherwise (CI logs, pipes)."""
+    if not sys.stderr.isatty():
+        yield lambda message: typer.echo(message, err=True)
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
+    ) as progress:
+        task = progress.add_task("starting...", total=None)
+
+        def say(message: str) -> None:
+            progress.console.print(message)
+            progress.update(task, description=message)
+
+        yield say
+
+
+def show_table(table: object) -> str:
+    import pandas as pd
+
+    assert isinstance(table, pd.DataFrame)
+    shown = table.drop(columns=["rows"]).copy()
+    return shown.to_string(float_format=lambda v: f"{v:.3f}")

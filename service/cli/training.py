@@ -1,0 +1,155 @@
+"""The models: ``risk train``, ``promote``, ``backtest``, ``thresholds suggest``."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from service.cli.common import iso_date, load_or_exit, settings_from, show_table, steps
+
+thresholds_app = typer.Typer(help="Probability thresholds of the levels.", no_args_is_help=True)
+
+
+def train(
+    ctx: typer.Context,
+    bundle: Annotated[Path, typer.Argument(help="Folder holding the export bundle.")],
+    until: Annotated[
+        str | None, typer.Option(help="Last as-of date to learn from (default: last event).")
+    ] = None,
+) -> None:
+    """Train, evaluate and register the dispute and churn models in MLflow."""
+    from models.retrain import retrain
+
+    if until is not None:
+        try:
+            until = iso_date(until)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--until") from exc
+    loaded = load_or_exit(bundle)
+    settings = settings_from(ctx)
+    began = time.perf_counter()
+    with steps() as say:
+        results = retrain(
+            loaded,
+            settings.mlflow_tracking_uri,
+            until=until,
+            cache_dir=settings.home / "cache",
+            say=say,
+        )
+    for result in results:
+        typer.echo(f"\n{result.target}: {result.decision}")
+        if result.table is not None:
+            typer.echo(show_table(result.table))
+        if result.slices is not None:
+            pr_auc = result.slices["pr_auc"].unstack("scorer")
+            typer.echo("PR-AUC by slice:\n" + pr_auc.to_string(float_format=lambda v: f"{v:.3f}"))
+    typer.echo(
+        f"\ntrained in {time.perf_counter() - began:.0f}s; tracking at "
+        f"{settings.mlflow_tracking_uri}",
+        err=True,
+    )
+
+
+def promote(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="billing-risk-dispute or billing-risk-churn.")],
+    version: Annotated[str, typer.Argument(help="The registered version to make champion.")],
+    reason: Annotated[str, typer.Option(help="Why (kept with the version).")],
+) -> None:
+    """Make a registered model version the @champion by hand, recording who and why."""
+    from models.registry import promote as move_alias
+
+    try:
+        by = move_alias(settings_from(ctx).mlflow_tracking_uri, name, version, reason)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{name} v{version} is @champion (by {by}: {reason})")
+
+
+def backtest(
+    ctx: typer.Context,
+    bundle: Annotated[Path, typer.Argument(help="Folder holding the export bundle.")],
+    train_until: Annotated[str, typer.Option(help="Learn only from labels known by this date.")],
+    start: Annotated[str, typer.Option("--from", help="First scoring date.")],
+    until: Annotated[str, typer.Option(help="Last scoring date (weekly from --from).")],
+    out: Annotated[Path, typer.Option(help="CSV: client_id,as_of,dispute_risk,churn_risk.")],
+) -> None:
+    """Train as of a past date, score every client weekly after it, compare with baselines."""
+    from models.backtest import backtest as run_backtest
+
+    dates = {}
+    for hint, value in (("--train-until", train_until), ("--from", start), ("--until", until)):
+        try:
+            dates[hint] = iso_date(value)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint=hint) from exc
+    loaded = load_or_exit(bundle)
+    settings = settings_from(ctx)
+    began = time.perf_counter()
+    try:
+        with steps() as say:
+            result = run_backtest(
+                loaded,
+                dates["--train-until"],
+                dates["--from"],
+                dates["--until"],
+                tracking_uri=settings.mlflow_tracking_uri,
+                cache_dir=settings.home / "cache",
+                say=say,
+            )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--from/--until") from exc
+    out.parent.mkdir(parents=True, exist_ok=True)
+    result.scores.to_csv(out, index=False)
+    for note in result.notes:
+        typer.echo(note, err=True)
+    for target, table in result.tables.items():
+        typer.echo(f"\n{target}")
+        typer.echo(show_table(table))
+    typer.echo(
+        f"\nwrote {out} ({len(result.scores):,} rows) in {time.perf_counter() - began:.0f}s",
+        err=True,
+    )
+
+
+@thresholds_app.command("suggest")
+def thresholds_suggest(
+    scores: Annotated[Path, typer.Argument(help="A `risk backtest --out` CSV.")],
+    bundle: Annotated[Path, typer.Argument(help="The bundle the backtest ran on (outcomes).")],
+) -> None:
+    """Propose level thresholds from a backtest: high where the weekly top-10% precision
+    holds, elevated where half of it does (and at least twice the base rate)."""
+    from risk.scoring.thresholds import read_backtest, suggest
+
+    try:
+        backtest = read_backtest(str(scores))
+    except (OSError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    found = suggest(backtest, load_or_exit(bundle))
+    if not found:
+        typer.echo(
+            "error: the backtest's weeks hold no known outcome to set thresholds by", err=True
+        )
+        raise typer.Exit(1)
+    for risk, s in found.items():
+        typer.echo(
+            f"# {risk}: weekly top-10% precision {s.top_precision:.2f}, "
+            f"base rate {s.base_rate:.3f}\n"
+            f"#   high >= {s.high:.3f}: {s.high_share:.1%} of client-weeks, precision "
+            f"{s.high_precision:.2f}, recall {s.high_recall:.2f}\n"
+            f"#   elevated >= {s.elevated:.3f}: {s.elevated_share:.1%} of client-weeks, precision "
+            f"{s.elevated_precision:.2f}, recall {s.elevated_recall:.2f}\n"
+            f"RISK_{risk.upper()}_HIGH={s.high:.3f}\nRISK_{risk.upper()}_ELEVATED={s.elevated:.3f}"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(train)
+    app.command()(promote)
+    app.command()(backtest)
+    app.add_typer(thresholds_app, name="thresholds")
