@@ -16,7 +16,8 @@ from types import ModuleType
 import numpy as np
 import pandas as pd
 
-from features.bundle.load import STRING, Bundle
+from features.bundle.load import Bundle
+from features.bundle.parse import STRING
 from features.families import billing, feedback, payments, relationship, silence, spend
 from features.snapshot import Snapshot
 from features.text.message_scores import score_messages

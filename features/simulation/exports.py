@@ -7,7 +7,8 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from features.bundle.contract import FILES
-from features.bundle.load import STRING, Bundle
+from features.bundle.load import Bundle
+from features.bundle.parse import STRING
 from features.simulation.clients import BILLING_MODELS, Clients, Projects
 from features.simulation.health import Churn
 from features.simulation.identifiers import numbered

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from features.bundle.load import STRING
+from features.bundle.parse import STRING
 from features.simulation import topics
 from features.simulation.clients import Clients, ProjectManagers, Projects
 from features.simulation.conversations import Events, converse

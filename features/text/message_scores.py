@@ -23,7 +23,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from features.bundle.load import STRING, Bundle
+from features.bundle.load import Bundle
+from features.bundle.parse import STRING
 from features.text.billing_questions import is_billing_question
 from features.text.doubts import is_relationship_doubt
 from features.text.language import detect_language

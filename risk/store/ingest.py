@@ -16,8 +16,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
+from features.bundle.checks import check_bundle
 from features.bundle.contract import FILES
-from features.bundle.load import check_bundle, parse_frame
+from features.bundle.parse import parse_frame
 from features.bundle.validation import SHOWN_LENGTH, ProblemLog, shown
 from risk.store.load import read_table, upsert
 from risk.store.tables import KEYS

@@ -23,7 +23,8 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Connection, Engine, Table, and_, bindparam, insert, select
 
 from features.bundle.contract import FILES
-from features.bundle.load import Bundle, parse_frame
+from features.bundle.load import Bundle
+from features.bundle.parse import parse_frame
 from features.bundle.validation import ProblemLog
 from risk.store.db import require_current
 from risk.store.tables import CONTRACT, KEYS, bundle_loads

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from features import BundleError, load_bundle
-from features.bundle.load import STRING
+from features.bundle.parse import STRING
 from features.bundle.validation import MAX_PROBLEMS
 
 # A small valid bundle, written the way real exports are: quoted multi-line
@@ -647,7 +647,7 @@ def test_not_a_folder(tmp_path: Path) -> None:
 def test_emails_are_compared_in_lower_case() -> None:
     """Keys, scoping and the PM cap compare addresses exactly: one person, one spelling."""
     from features.bundle.contract import FILES
-    from features.bundle.load import parse_frame
+    from features.bundle.parse import parse_frame
 
     raw = pd.DataFrame(
         {

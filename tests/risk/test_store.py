@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, func, select
 
 from features.build import build_features
-from features.bundle.load import STRING
+from features.bundle.parse import STRING
 from features.simulation import Simulation
 from risk.store.db import DatabaseNotReadyError, head_revision, make_engine, require_current
 from risk.store.load import load, read_bundle
