@@ -20,6 +20,23 @@ SHARED = ROOT.parent / "shared"
 SAMPLE_BUNDLE = SHARED / "data" / "sample-bundle"
 
 
+TIERS = ("unit", "data", "model", "integration", "browser")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test is in exactly one tier, so ``pytest -m unit`` (or data, model,
+    integration, browser) runs what its name says and the tiers add up to the suite."""
+    wrong = [
+        f"{item.nodeid}: {tiers or 'no tier'}"
+        for item in items
+        if len(tiers := sorted({mark.name for mark in item.iter_markers()} & set(TIERS))) != 1
+    ]
+    if wrong:
+        raise pytest.UsageError(
+            f"each test needs one tier marker of {', '.join(TIERS)}:\n" + "\n".join(wrong[:20])
+        )
+
+
 def service_missing(reason: str) -> None:
     """Skip a test whose service is not there, except in CI, where it fails:
     a green CI must mean the PostgreSQL and browser tests really ran."""

@@ -13,6 +13,8 @@ from features.simulation import Simulation
 from risk.settings import Settings
 from service import schemas
 
+pytestmark = pytest.mark.data
+
 
 def test_names_and_labels_find_their_risk() -> None:
     for risk in RISKS:

@@ -13,6 +13,8 @@ import pytest
 from features.text.billing_questions import is_billing_question
 from tests.features.labelled import precision_recall
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_development_set(language: str) -> None:

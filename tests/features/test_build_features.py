@@ -15,6 +15,8 @@ from features import FEATURES, Bundle, build_features, build_labels, load_bundle
 from features.simulation import Simulation
 from features.text.sentiment import SentimentScorer
 
+pytestmark = pytest.mark.data
+
 TINY = {
     "clients.csv": (
         "client_id,name,account_lead,client_since,language\n"

@@ -14,6 +14,8 @@ from features import BundleError, load_bundle
 from features.bundle.parse import STRING
 from features.bundle.validation import MAX_PROBLEMS
 
+pytestmark = pytest.mark.unit
+
 # A small valid bundle, written the way real exports are: quoted multi-line
 # texts, ids that look like numbers, timestamps with and without a zone.
 VALID = {

@@ -9,6 +9,8 @@ import pytest
 from features.bundle.contract import FILES
 from tests.conftest import SHARED
 
+pytestmark = pytest.mark.unit
+
 CONTRACT = SHARED / "DATA_CONTRACT.md"
 
 

@@ -16,6 +16,8 @@ from features.text import message_scores
 from features.text.message_scores import CACHE_FILE, score_messages
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.data
+
 
 def test_cache_is_written_then_reused(
     tmp_path: Path, small_simulation: Simulation, monkeypatch: pytest.MonkeyPatch

@@ -6,9 +6,13 @@ bench firms ``other`` and ``third``), so these tests run no generator."""
 
 from __future__ import annotations
 
+import pytest
+
 from features import build_features, build_labels, load_bundle
 from features.bundle.summary import event_dates
 from tests.fixtures.make_firm_fixtures import FIXTURES
+
+pytestmark = pytest.mark.unit
 
 
 def test_another_firms_export_goes_through() -> None:

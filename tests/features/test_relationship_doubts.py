@@ -18,6 +18,8 @@ import pytest
 from features.text.doubts import is_relationship_doubt
 from tests.features.labelled import DATA, precision_recall
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_development_set(language: str) -> None:

@@ -10,6 +10,8 @@ from features.text.language import detect_language
 from features.text.sentiment import SentimentScorer, sentiment_label
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.unit
+
 DEV_SET = ROOT / "tests" / "features" / "data" / "sentiment_dev.csv"
 
 

@@ -12,6 +12,8 @@ import pytest
 from features import load_bundle
 from features.simulation import Simulation, simulate, topics, write_bundle
 
+pytestmark = pytest.mark.data
+
 
 def digest(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}

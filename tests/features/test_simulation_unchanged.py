@@ -17,6 +17,8 @@ import pytest
 
 from features.simulation import Simulation, simulate, write_bundle
 
+pytestmark = pytest.mark.data
+
 Case = tuple[int, int, int, str, Literal["csv", "parquet"]]
 
 # (clients, months, seed, start, format): a firm so small that some arrays are

@@ -46,6 +46,8 @@ from risk.store.tables import alerts
 from service.app import create_app
 from service.cli import app as cli
 
+pytestmark = pytest.mark.integration
+
 FILES = Path(__file__).parent / "files"
 UPDATE = os.environ.get("GOLDEN_UPDATE") == "1"
 EARLIER, AS_OF = date(2025, 11, 23), date(2025, 11, 30)

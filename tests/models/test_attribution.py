@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from models.attribution import baseline_shapley
+
+pytestmark = pytest.mark.unit
 
 
 def _rows() -> tuple[pd.DataFrame, pd.Series]:

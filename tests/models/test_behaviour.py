@@ -21,6 +21,8 @@ import pytest
 from models.dataset import TrainingSet, holdout_start, out_of_time_split
 from models.train import MODEL_KIND, FittedModel, fit
 
+pytestmark = pytest.mark.model
+
 Perturb = Callable[[pd.DataFrame], pd.DataFrame]
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from models.drift import drift, population_stability
+
+pytestmark = pytest.mark.unit
 
 
 def test_psi_reads_stable_moderate_and_major_shifts() -> None:

@@ -18,6 +18,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from models.dataset import ValidationPeriod, out_of_time_split
 from models.estimators import HeldOutSigmoid, LegacyMeanOf, _logit, make_blend
 
+pytestmark = pytest.mark.model
+
 
 # make_blend's VotingClassifier is scikit-learn's own, checked by scikit-learn; its
 # tags claim multiclass, which its HeldOutSigmoid members refuse, so most checks

@@ -21,6 +21,8 @@ from models.train import (
     make_pipeline,
 )
 
+pytestmark = pytest.mark.model
+
 
 @pytest.fixture
 def data(causal_training_set: TrainingSet) -> TrainingSet:

@@ -26,6 +26,8 @@ from tests.models.small_firm import (
     small_firm,
 )
 
+pytestmark = pytest.mark.model
+
 
 @pytest.fixture(scope="module")
 def firm(small_simulation: Simulation) -> TrainingSet:

@@ -16,6 +16,8 @@ from models import registry
 from models.backtest import backtest
 from service.cli import app
 
+pytestmark = pytest.mark.model
+
 runner = CliRunner()
 
 

@@ -29,7 +29,7 @@ from features.text.message_scores import SCORED_LENGTH, score_texts
 from features.text.sentiment import SentimentScorer
 from tests.reliability.regex_audit import product_patterns, unfenced_repeats
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.unit, pytest.mark.reliability]
 
 PATTERNS = sorted(product_patterns(), key=lambda found: found[0])
 

@@ -41,6 +41,8 @@ from risk.store.db import make_engine, upgrade
 from risk.store.tables import alerts, flags, score_runs
 from tests.conftest import ROOT, service_missing
 
+pytestmark = pytest.mark.integration
+
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SECRET = "whsec-test-0123456789"
 AS_OF = date(2025, 6, 30)

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from features.build import FEATURES
 from risk.explain import NEXT_STEPS, next_step, reason_kind, reason_text
 
+pytestmark = pytest.mark.unit
+
 LANGUAGES = ("en", "de")
 
 #: A plausible flagged client: every feature known.

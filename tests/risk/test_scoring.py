@@ -29,6 +29,8 @@ from risk.settings import Settings
 from risk.store.load import load
 from risk.store.tables import alerts, flag_events, flags, score_runs, scores
 
+pytestmark = pytest.mark.integration
+
 AS_OF = date(2025, 11, 30)
 
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import Engine, select, update
 
 from risk.store import sessions
 from risk.store.keys import Principal, create_key, hash_key, revoke_key
 from risk.store.tables import api_keys, web_sessions
+
+pytestmark = pytest.mark.integration
 
 NOW = datetime(2026, 12, 9, 9, 30, tzinfo=UTC)
 

@@ -19,6 +19,8 @@ from risk.store.db import DatabaseNotReadyError, head_revision, make_engine, req
 from risk.store.load import load, read_bundle
 from risk.store.tables import CONTRACT, bundle_loads, metadata
 
+pytestmark = pytest.mark.integration
+
 
 def _counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as connection:

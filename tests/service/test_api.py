@@ -32,6 +32,8 @@ from service.app import create_app
 from service.logs import configure
 from tests.service.api_firm import ROLES, ScoredFirm, open_flags
 
+pytestmark = pytest.mark.integration
+
 OPERATORS = ("analyst", "admin")
 TARGETS = ("own", "other", "unknown")
 UNKNOWN = {"client": "C-NO-SUCH-CLIENT", "invoice": "INV-NO-SUCH-INVOICE", "flag": "no-such-flag"}

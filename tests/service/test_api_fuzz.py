@@ -32,6 +32,8 @@ from risk.settings import Settings
 from service.app import create_app
 from tests.service.api_firm import ScoredFirm, open_flags
 
+pytestmark = pytest.mark.integration
+
 #: Generated examples per operation and generation mode.
 EXAMPLES = 25
 FUZZED = [

@@ -45,7 +45,7 @@ from tests.conftest import POSTGRES_URL, postgres_schema
 from tests.service.api_firm import THRESHOLDS, ScoredFirm, copy_home, open_flags
 from tests.service.test_api import GOOD, count, key, problem
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.integration, pytest.mark.reliability]
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,8 @@ from typer.testing import CliRunner
 
 from service.cli import app
 
+pytestmark = pytest.mark.integration
+
 runner = CliRunner()
 
 

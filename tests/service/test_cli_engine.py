@@ -17,6 +17,8 @@ from features.simulation import Simulation, write_bundle
 from risk.scoring.thresholds import _suggest
 from service.cli import app
 
+pytestmark = pytest.mark.integration
+
 runner = CliRunner()
 
 

@@ -41,6 +41,8 @@ from service.app import create_app
 from service.web import charts
 from service.web.session import SESSION_COOKIE
 
+pytestmark = pytest.mark.integration
+
 AS_OF = date(2025, 11, 30)
 #: Low enough that the small firm has flags at both levels (as ``engine_env``).
 THRESHOLDS = {

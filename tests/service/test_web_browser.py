@@ -22,6 +22,8 @@ from service.web.session import SESSION_COOKIE
 from tests.conftest import service_missing
 from tests.service.test_web import WebFirm, open_flags, web_firm_copy
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 

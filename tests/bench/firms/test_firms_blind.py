@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.unit
+
 FIRMS_DIR = Path(__file__).parent
 PRODUCT = ("features", "models", "risk", "service")
 

@@ -28,6 +28,8 @@ import pytest
 
 from tests.fixtures.make_firm_fixtures import FIRM_FIXTURES, FIXTURES, FirmFixture, write_fixture
 
+pytestmark = pytest.mark.data
+
 CLIENTS, MONTHS = 80, 14
 
 # (name, seed): the seed bench_train gave each firm when the fingerprints were taken;

@@ -19,6 +19,8 @@ from tests.bench.firms.toolkit import (
     write_table,
 )
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize(
     ("lang", "date", "amount"),
