@@ -5,7 +5,7 @@ what a log line carries is decided where it is written, not by whatever an
 exception or a request happened to hold. An exception is logged by its type,
 the types it was raised from and its stack (file, line, function): never its
 text, which can quote a statement's values (a message's text, an address). The
-engine hides statement values too (``risk.db.make_engine``), so even an error
+engine hides statement values too (``risk.store.db.make_engine``), so even an error
 printed by a library holds none. Every logger of the process (ours, uvicorn's,
 warnings, the libraries') writes through the same formatter.
 """

@@ -7,7 +7,7 @@ request checks the row, so signing out, 8 hours or a revoked key end the session
 even for a copy of the cookie saved before. Every form carries a per-session
 CSRF token, checked on every POST (the sign-in form's token lives in a cookie
 without a session). What a caller sees is scoped exactly like the API
-(``risk.keys.visible_clients``): a client or flag outside it answers 404 like one
+(``risk.store.keys.visible_clients``): a client or flag outside it answers 404 like one
 that does not exist.
 
 Routes: ``/`` (to the list or the sign-in), ``/login``, ``/logout``,

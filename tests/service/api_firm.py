@@ -9,7 +9,7 @@ clients, an analyst and an admin. ``copy_home`` gives each test module a
 database of its own (the API's actions change it), sharing the trained models.
 
 Who may see which client is computed here from the bundle's own frames, not by
-``risk.keys.visible_clients``, so the tests check the SQL against the contract.
+``risk.store.keys.visible_clients``, so the tests check the SQL against the contract.
 """
 
 from __future__ import annotations
