@@ -9,7 +9,7 @@ DEMO_SEED ?= 7
 DEMO_HOST ?= 127.0.0.1
 DEMO_PORT ?= 8000
 
-.PHONY: demo test bench lint install install-dev clean jupyter mlflow-ui
+.PHONY: demo test bench lint install install-dev clean jupyter mlflow-ui catalogs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,15 @@ mlflow-ui: install
 
 bench: install-dev
 	$(BIN)/python -m tests.bench
+
+# The translation catalogs: extract every message from the code and the templates into
+# risk/locale/billing_risk.pot, then add the new ones to each language's catalog
+# (risk/locale/<lang>/LC_MESSAGES/billing_risk.po), keeping what is translated.
+catalogs: install-dev
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --add-location=file --sort-by-file --no-wrap \
+	  --project billing-risk -o risk/locale/billing_risk.pot .
+	$(BIN)/pybabel update -i risk/locale/billing_risk.pot -d risk/locale -D billing_risk \
+	  --no-wrap --ignore-pot-creation-date --ignore-obsolete
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -30,33 +30,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from risk.explain import billing, feedback, payments, relationship, silence, spend
-from risk.explain.context import Context, Reason, is_german
+from risk.explain.context import Context, Reason
+from risk.wording import N_, words
 
 __all__ = ["GROUPS", "NEXT_STEPS", "next_step", "reason_group", "reason_kind", "reason_text"]
 
-#: What the PM can do about each kind of reason, per language.
-NEXT_STEPS: dict[str, dict[str, str]] = {
-    "invoice": {
-        "en": "Walk the client through the latest invoice and what it covers",
-        "de": "Die letzte Rechnung mit dem Kunden durchgehen und erklären, was sie abdeckt",
-    },
-    "progress": {
-        "en": "Share a progress report: what is delivered, what is next, budget used",
-        "de": "Einen Fortschrittsbericht schicken: was geliefert ist, was folgt, welches Budget "
-        "verbraucht ist",
-    },
-    "check_in": {
-        "en": "Book a check-in call with the client",
-        "de": "Einen Abstimmungstermin mit dem Kunden vereinbaren",
-    },
-    "payment": {
-        "en": "Follow up on open invoices with the client's finance contact",
-        "de": "Offene Rechnungen mit der Buchhaltung des Kunden klären",
-    },
-    "follow_on": {
-        "en": "Talk with the client's sponsor about what comes after the current work",
-        "de": "Mit dem Auftraggeber besprechen, was nach der laufenden Arbeit kommt",
-    },
+#: What the PM can do about each kind of reason (said in the client's language).
+NEXT_STEPS: dict[str, str] = {
+    "invoice": N_("Walk the client through the latest invoice and what it covers"),
+    "progress": N_("Share a progress report: what is delivered, what is next, budget used"),
+    "check_in": N_("Book a check-in call with the client"),
+    "payment": N_("Follow up on open invoices with the client's finance contact"),
+    "follow_on": N_("Talk with the client's sponsor about what comes after the current work"),
 }
 
 _REASONS: dict[str, Reason] = {
@@ -140,10 +125,11 @@ def reason_text(feature: str, row: Mapping[str, float | None], language: str) ->
 
     ``row`` holds the client's feature values by name (``None``, NaN or a
     missing name mean unknown); related values are cited where they help.
-    German if ``language`` is ``"de"`` (or a German locale), else English.
+    In ``language`` (a client's language field or a locale: ``de``, ``de-AT``), English
+    where billing-risk does not speak it.
     Raises ``KeyError`` for a feature this module does not know.
     """
-    return _REASONS[feature].text(Context(row, is_german(language)))
+    return _REASONS[feature].text(Context(row, words(language)))
 
 
 def reason_kind(feature: str) -> str:
@@ -162,5 +148,4 @@ def next_step(features: Sequence[str], language: str) -> str:
     """
     if not features:
         raise ValueError("next_step needs at least one feature")
-    step = NEXT_STEPS[reason_kind(features[0])]
-    return step["de"] if is_german(language) else step["en"]
+    return words(language)(NEXT_STEPS[reason_kind(features[0])])

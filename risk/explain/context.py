@@ -1,5 +1,6 @@
-"""What every reason sentence needs: the client's row read safely, and numbers,
-percentages, days and plurals formatted for the client's language."""
+"""What every reason sentence needs: the client's row read safely, and the client's
+language's words (``risk.wording``: the catalog's sentences, numbers, percentages,
+days) to say it in."""
 
 from __future__ import annotations
 
@@ -8,22 +9,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-
-def is_german(language: str) -> bool:
-    # Clients' languages come from a CRM field; accept "de", "DE", "de-AT", "de_CH".
-    return language.strip().lower().replace("_", "-").split("-")[0] == "de"
-
-
-def plural(n: int, one: str, many: str) -> str:
-    return one if n == 1 else many
+from risk.wording import Words
 
 
 @dataclass(frozen=True)
 class Context:
-    """One client's row and the language: reads values and formats numbers for it."""
+    """One client's row and the words of the client's language.
+
+    ``_`` is the words themselves: ``c._("Billed {share} of the budget", share=...)``
+    and ``c._.ngettext(...)`` are what ``make catalogs`` extracts."""
 
     row: Mapping[str, float | None]
-    de: bool
+    _: Words
 
     def value(self, name: str) -> float | None:
         # None, NaN, infinity and a missing column all mean "not known": the
@@ -34,32 +31,23 @@ class Context:
         number = float(raw)
         return number if math.isfinite(number) else None
 
-    def say(self, en: str, de: str) -> str:
-        return de if self.de else en
-
     def num(self, x: float, decimals: int = 0) -> str:
-        # "+ 0.0" turns a rounded -0.0 into 0.0, so nobody reads "-0".
-        text = f"{round(x, decimals) + 0.0:,.{decimals}f}"
-        # German swaps the separators: 12.400 and 0,42.
-        return text.translate(str.maketrans(",.", ".,")) if self.de else text
+        return self._.number(x, decimals)
 
     def whole(self, x: float) -> int:
-        # Half up, not Python's half to even: 2.5 days reads as 3.
-        return math.floor(x + 0.5)
+        return self._.whole(x)
 
     def count(self, x: float) -> str:
         return self.num(self.whole(x))
 
     def money(self, x: float) -> str:
-        # No currency symbol: the firm bills in one currency the PM knows.
-        return self.num(x)
+        return self._.money(x)
 
     def pct(self, percent: float) -> str:
-        # German sets a space before the percent sign (DIN 5008).
-        return f"{self.num(percent)} %" if self.de else f"{self.num(percent)}%"
+        return self._.percent(percent)
 
     def share(self, share: float) -> str:
-        return self.pct(share * 100)
+        return self._.share(share)
 
     def points(self, x: float) -> str:
         rounded = self.whole(x)
@@ -76,20 +64,16 @@ class Context:
         return self.num(x, 0 if abs(x - round(x)) < 0.05 else 1)
 
     def days(self, x: float) -> str:
+        """A duration standing alone: ``3 days``, ``3 Tage``."""
         n = self.whole(x)
-        return self.say(
-            f"{self.num(n)} {plural(n, 'day', 'days')}",
-            f"{self.num(n)} {plural(n, 'Tag', 'Tage')}",
-        )
+        return self._.ngettext("{n} day", "{n} days", n)
 
     def ago(self, x: float) -> str:
+        """How long ago: ``today``, ``3 days ago``, ``vor 3 Tagen``."""
         n = self.whole(x)
         if n <= 0:
-            return self.say("today", "heute")
-        return self.say(
-            f"{self.num(n)} {plural(n, 'day', 'days')} ago",
-            f"vor {self.num(n)} {plural(n, 'Tag', 'Tagen')}",
-        )
+            return self._("today")
+        return self._.ngettext("{n} day ago", "{n} days ago", n)
 
 
 #: A sentence for a client's row.

@@ -8,10 +8,8 @@ from risk.explain.context import Context, Reason, Text
 
 
 def _no_text(c: Context, window: int) -> str:
-    return c.say(
-        f"No written client messages in the last {window} days to judge the tone",
-        f"Keine schriftlichen Kundennachrichten der letzten {window} Tage, um den Ton "
-        "einzuschätzen",
+    return c._(
+        "No written client messages in the last {window} days to judge the tone", window=window
     )
 
 
@@ -20,11 +18,10 @@ def _tone_mean(window: int) -> Text:
         x = c.value(f"sentiment_mean_{window}d")
         if x is None:
             return _no_text(c, window)
-        return c.say(
-            f"Tone of client messages over the last {window} days averages "
-            f"{c.polarity(x)} (scale -1..1)",
-            f"Ton der Kundennachrichten der letzten {window} Tage im Schnitt "
-            f"{c.polarity(x)} (Skala -1..1)",
+        return c._(
+            "Tone of client messages over the last {window} days averages {x} (scale -1..1)",
+            window=window,
+            x=c.polarity(x),
         )
 
     return text
@@ -35,10 +32,10 @@ def _tone_min(window: int) -> Text:
         x = c.value(f"sentiment_min_{window}d")
         if x is None:
             return _no_text(c, window)
-        return c.say(
-            f"Most negative client message of the last {window} days scores "
-            f"{c.polarity(x)} (scale -1..1)",
-            f"Negativste Kundennachricht der letzten {window} Tage: {c.polarity(x)} (Skala -1..1)",
+        return c._(
+            "Most negative client message of the last {window} days scores {x} (scale -1..1)",
+            window=window,
+            x=c.polarity(x),
         )
 
     return text
@@ -47,24 +44,20 @@ def _tone_min(window: int) -> Text:
 def _tone_trend(c: Context) -> str:
     trend, recent = c.value("sentiment_trend"), c.value("sentiment_mean_30d")
     if trend is None:
-        return c.say(
-            "Too few written client messages to compare the tone over time",
-            "Zu wenige schriftliche Kundennachrichten, um den Ton über die Zeit zu vergleichen",
-        )
+        return c._("Too few written client messages to compare the tone over time")
     if recent is None:
-        return c.say(
-            f"Tone of client messages changed by {c.polarity(trend)} against the 60 days before",
-            f"Ton der Kundennachrichten um {c.polarity(trend)} verändert gegenüber den 60 Tagen "
-            "davor",
+        return c._(
+            "Tone of client messages changed by {trend} against the 60 days before",
+            trend=c.polarity(trend),
         )
     # The trend is the last 30 days' mean minus the 60 days' before, so the
     # earlier mean follows and both ends can be shown.
     before = recent - trend
-    return c.say(
-        f"Tone of client messages: {c.polarity(before)} in the 60 days before, "
-        f"{c.polarity(recent)} in the last 30 (scale -1..1)",
-        f"Ton der Kundennachrichten: {c.polarity(before)} in den 60 Tagen davor, "
-        f"{c.polarity(recent)} in den letzten 30 (Skala -1..1)",
+    return c._(
+        "Tone of client messages: {before} in the 60 days before, {recent} in the last 30 "
+        "(scale -1..1)",
+        before=c.polarity(before),
+        recent=c.polarity(recent),
     )
 
 
@@ -72,37 +65,33 @@ def _negative_share(c: Context) -> str:
     x = c.value("negative_share_90d")
     if x is None:
         return _no_text(c, 90)
-    return c.say(
-        f"{c.share(x)} of client messages in the last 90 days read negative",
-        f"{c.share(x)} der Kundennachrichten der letzten 90 Tage klingen negativ",
-    )
+    return c._("{x} of client messages in the last 90 days read negative", x=c.share(x))
 
 
 def _survey(c: Context) -> str:
     latest, change = c.value("survey_score_latest"), c.value("survey_score_change")
     if latest is None and change is None:
-        return c.say("No survey answered yet", "Noch keine Umfrage beantwortet")
+        return c._("No survey answered yet")
     if latest is None:
         assert change is not None  # narrowed for mypy: both None returned above
-        return c.say(
-            f"Survey score changed by {c.score(change)} points",
-            f"Umfragewert um {c.score(change)} Punkte verändert",
-        )
+        return c._("Survey score changed by {change} points", change=c.score(change))
     if change is None:
-        return c.say(
-            f"Latest survey score is {c.score(latest)} (no earlier survey to compare)",
-            f"Letzter Umfragewert: {c.score(latest)} (keine frühere Umfrage zum Vergleich)",
+        return c._(
+            "Latest survey score is {latest} (no earlier survey to compare)", latest=c.score(latest)
         )
     before = latest - change
     if c.score(before) == c.score(latest):
-        return c.say(
-            f"Survey score unchanged at {c.score(latest)}",
-            f"Umfragewert unverändert bei {c.score(latest)}",
+        return c._("Survey score unchanged at {latest}", latest=c.score(latest))
+    if change < 0:
+        return c._(
+            "Survey score fell from {before} to {latest}",
+            before=c.score(before),
+            latest=c.score(latest),
         )
-    en_verb, de_verb = ("fell", "gefallen") if change < 0 else ("rose", "gestiegen")
-    return c.say(
-        f"Survey score {en_verb} from {c.score(before)} to {c.score(latest)}",
-        f"Umfragewert von {c.score(before)} auf {c.score(latest)} {de_verb}",
+    return c._(
+        "Survey score rose from {before} to {latest}",
+        before=c.score(before),
+        latest=c.score(latest),
     )
 
 

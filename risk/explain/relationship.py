@@ -4,98 +4,90 @@ relationship's age, running work, workload and doubts.
 
 from __future__ import annotations
 
-from risk.explain.context import Context, Reason, Text, plural
+from risk.explain.context import Context, Reason, Text
 
 
 def _tenure(c: Context) -> str:
     x = c.value("tenure_days")
     if x is None:
-        return c.say("Start of the relationship not known", "Beginn der Kundenbeziehung unbekannt")
+        return c._("Start of the relationship not known")
     n = c.whole(x)
     if n >= 365:
         years = c.ratio(n / 365.25)
-        return c.say(
-            f"Client for {years} years ({c.days(n)})",
-            f"Kunde seit {years} Jahren ({c.days(n)})",
-        )
-    return c.say(f"Client for {c.days(n)}", f"Kunde seit {c.count(n)} {plural(n, 'Tag', 'Tagen')}")
+        return c._("Client for {years} years ({n})", years=years, n=c.days(n))
+    return c._.ngettext("Client for {n} day", "Client for {n} days", n)
 
 
 def _projects(c: Context) -> str:
     # Count and open budget describe the same running work: one sentence for both.
     x, budget = c.value("active_projects"), c.value("budget_open")
     if x is None:
-        return c.say("No data on running projects", "Keine Daten zu laufenden Projekten")
+        return c._("No data on running projects")
     n = c.whole(x)
     if n == 0:
-        return c.say("No projects running", "Keine laufenden Projekte")
-    budget_en = f" with a budget of {c.money(budget)}" if budget is not None else ""
-    budget_de = f" mit einem Budget von {c.money(budget)}" if budget is not None else ""
-    return c.say(
-        f"{c.count(n)} {plural(n, 'project', 'projects')} running{budget_en}",
-        f"{c.count(n)} {plural(n, 'laufendes Projekt', 'laufende Projekte')}{budget_de}",
+        return c._("No projects running")
+    if budget is None:
+        return c._.ngettext("{n} project running", "{n} projects running", n)
+    return c._.ngettext(
+        "{n} project running with a budget of {budget}",
+        "{n} projects running with a budget of {budget}",
+        n,
+        budget=c.money(budget),
     )
 
 
 def _new_contact(c: Context) -> str:
     x = c.value("new_contact_30d")
     if x is None:
-        return c.say("No data on contacts at the client", "Keine Daten zu Ansprechpersonen")
+        return c._("No data on contacts at the client")
     if x >= 0.5:
-        return c.say(
-            "Someone new at the client wrote for the first time in the last 30 days",
-            "Eine neue Person beim Kunden hat in den letzten 30 Tagen erstmals geschrieben",
-        )
-    return c.say(
-        "No new contact at the client in the last 30 days",
-        "Keine neue Ansprechperson beim Kunden in den letzten 30 Tagen",
-    )
+        return c._("Someone new at the client wrote for the first time in the last 30 days")
+    return c._("No new contact at the client in the last 30 days")
 
 
 def _runway(c: Context) -> str:
     x = c.value("runway_days")
     if x is None:
-        return c.say("No project running", "Kein laufendes Projekt")
+        return c._("No project running")
     n = c.whole(x)
     if n < 0:
-        return c.say(
-            f"Every running project is past its planned end (the latest by {c.days(-n)})",
-            f"Alle laufenden Projekte sind über ihr geplantes Ende hinaus (das späteste um "
-            f"{c.days(-n)})",
+        return c._(
+            "Every running project is past its planned end (the latest by {value})",
+            value=c.days(-n),
         )
     if n == 0:
-        return c.say(
-            "The last running project is planned to end today",
-            "Das letzte laufende Projekt soll heute enden",
-        )
-    return c.say(
-        f"The last running project is planned to end in {c.days(n)}",
-        f"Das letzte laufende Projekt soll in {c.count(n)} {plural(n, 'Tag', 'Tagen')} enden",
+        return c._("The last running project is planned to end today")
+    return c._.ngettext(
+        "The last running project is planned to end in {n} day",
+        "The last running project is planned to end in {n} days",
+        n,
     )
 
 
 def _project_start(c: Context) -> str:
     x = c.value("days_since_project_start")
     if x is None:
-        return c.say("No project started yet", "Noch kein Projekt begonnen")
-    return c.say(f"Latest project started {c.ago(x)}", f"Letztes Projekt {c.ago(x)} begonnen")
+        return c._("No project started yet")
+    return c._("Latest project started {x}", x=c.ago(x))
 
 
-def _work_hours(feature: str, days: int, before: int, usual: tuple[str, str]) -> Text:
-    """``usual``: the period compared with, in English and German ("month", "Monats")."""
+def _work_hours(feature: str, days: int, before: int, quarter: bool) -> Text:
+    """Hours against the usual month (or, with ``quarter``, the usual quarter)."""
 
     def sentence(c: Context) -> str:
         x = c.value(feature)
         if x is None:
-            return c.say(
-                f"No hours logged in the {before} days before to compare with",
-                f"Keine Stunden in den {before} Tagen davor zum Vergleich",
+            return c._("No hours logged in the {before} days before to compare with", before=before)
+        if quarter:
+            return c._(
+                "Hours logged for the client in the last {days} days: {share} of the usual quarter",
+                days=days,
+                share=c.share(x),
             )
-        return c.say(
-            f"Hours logged for the client in the last {days} days: {c.share(x)} of the usual "
-            f"{usual[0]}",
-            f"Für den Kunden erfasste Stunden der letzten {days} Tage: {c.share(x)} eines "
-            f"üblichen {usual[1]}",
+        return c._(
+            "Hours logged for the client in the last {days} days: {share} of the usual month",
+            days=days,
+            share=c.share(x),
         )
 
     return sentence
@@ -104,37 +96,35 @@ def _work_hours(feature: str, days: int, before: int, usual: tuple[str, str]) ->
 def _days_since_work(c: Context) -> str:
     x = c.value("days_since_work")
     if x is None:
-        return c.say("No time logged for the client yet", "Noch keine Zeit für den Kunden erfasst")
-    return c.say(
-        f"Latest time logged for the client {c.ago(x)}",
-        f"Zuletzt {c.ago(x)} Zeit für den Kunden erfasst",
-    )
+        return c._("No time logged for the client yet")
+    return c._("Latest time logged for the client {x}", x=c.ago(x))
 
 
 def _doubts(c: Context) -> str:
     x, days = c.value("relationship_doubts_90d"), c.value("days_since_relationship_doubt")
     if x is None:
-        return c.say("No data on client messages", "Keine Daten zu Kundennachrichten")
+        return c._("No data on client messages")
     n = c.whole(x)
     if n == 0:
         if days is not None:
-            return c.say(
-                f"The client last wrote of budget cuts, changes or ending the work {c.ago(days)}",
-                f"Der Kunde schrieb zuletzt {c.ago(days)} von Kürzungen, Veränderungen oder "
-                "einem Ende der Arbeit",
+            return c._(
+                "The client last wrote of budget cuts, changes or ending the work {days}",
+                days=c.ago(days),
             )
-        return c.say(
-            "No client message in 90 days about budget cuts, changes or ending the work",
-            "Keine Kundennachricht in 90 Tagen über Kürzungen, Veränderungen oder ein Ende der "
-            "Arbeit",
+        return c._("No client message in 90 days about budget cuts, changes or ending the work")
+    if days is None:
+        return c._.ngettext(
+            "{n} client message in 90 days about budget cuts, other providers or pausing",
+            "{n} client messages in 90 days about budget cuts, other providers or pausing",
+            n,
         )
-    latest_en = f" (latest {c.ago(days)})" if days is not None else ""
-    latest_de = f" (zuletzt {c.ago(days)})" if days is not None else ""
-    return c.say(
-        f"{c.count(n)} client {plural(n, 'message', 'messages')} in 90 days about budget "
-        f"cuts, other providers or pausing{latest_en}",
-        f"{c.count(n)} {plural(n, 'Kundennachricht', 'Kundennachrichten')} in 90 Tagen über "
-        f"Kürzungen, andere Anbieter oder eine Pause{latest_de}",
+    return c._.ngettext(
+        "{n} client message in 90 days about budget cuts, other providers or pausing "
+        "(latest {ago})",
+        "{n} client messages in 90 days about budget cuts, other providers or pausing "
+        "(latest {ago})",
+        n,
+        ago=c.ago(days),
     )
 
 
@@ -147,11 +137,9 @@ REASONS: dict[str, Reason] = {
     # Work running out is the commonest way a services client leaves: plan what follows.
     "runway_days": Reason("follow_on", _runway),
     "days_since_project_start": Reason("follow_on", _project_start),
-    "work_hours_ratio": Reason(
-        "follow_on", _work_hours("work_hours_ratio", 30, 90, ("month", "Monats"))
-    ),
+    "work_hours_ratio": Reason("follow_on", _work_hours("work_hours_ratio", 30, 90, quarter=False)),
     "work_hours_ratio_90d": Reason(
-        "follow_on", _work_hours("work_hours_ratio_90d", 90, 270, ("quarter", "Quartals"))
+        "follow_on", _work_hours("work_hours_ratio_90d", 90, 270, quarter=True)
     ),
     "days_since_work": Reason("follow_on", _days_since_work),
     "relationship_doubts_90d": Reason("follow_on", _doubts),

@@ -4,38 +4,35 @@ work delivered and progress reported.
 
 from __future__ import annotations
 
-from risk.explain.context import Context, Reason, Text, plural
+from risk.explain.context import Context, Reason, Text
 
 
 def _no_project(c: Context) -> str:
-    return c.say("No running project with a budget", "Kein laufendes Projekt mit Budget")
+    return c._("No running project with a budget")
 
 
 def _no_progress(c: Context) -> str:
-    return c.say(
-        "No progress reported on running projects yet",
-        "Noch kein Fortschritt zu laufenden Projekten gemeldet",
-    )
+    return c._("No progress reported on running projects yet")
 
 
-def _delivered(c: Context, *, average: bool) -> tuple[str, str]:
-    # The delivered share to set beside a billed or worked share, ("", "") if unknown.
+def _delivered(c: Context, *, average: bool) -> str:
+    # The delivered share to set beside a billed or worked share, "" if unknown.
     p = c.value("progress_weighted")
     if p is None:
-        return "", ""
+        return ""
     if average:
-        return f", {c.pct(p)} delivered on average", f", im Schnitt {c.pct(p)} geliefert"
-    return f", {c.pct(p)} delivered", f", {c.pct(p)} geliefert"
+        return c._(", {p} delivered on average", p=c.pct(p))
+    return c._(", {p} delivered", p=c.pct(p))
 
 
 def _billed_share_max(c: Context) -> str:
     x = c.value("billed_share_max")
     if x is None:
         return _no_project(c)
-    en, de = _delivered(c, average=True)
-    return c.say(
-        f"Billed up to {c.share(x)} of a project's budget{en}",
-        f"Bis zu {c.share(x)} eines Projektbudgets abgerechnet{de}",
+    return c._(
+        "Billed up to {share} of a project's budget{delivered}",
+        share=c.share(x),
+        delivered=_delivered(c, average=True),
     )
 
 
@@ -43,10 +40,10 @@ def _billed_share_weighted(c: Context) -> str:
     x = c.value("billed_share_weighted")
     if x is None:
         return _no_project(c)
-    en, de = _delivered(c, average=False)
-    return c.say(
-        f"Billed {c.share(x)} of the budget{en}",
-        f"{c.share(x)} des Budgets abgerechnet{de}",
+    return c._(
+        "Billed {share} of the budget{delivered}",
+        share=c.share(x),
+        delivered=_delivered(c, average=False),
     )
 
 
@@ -54,10 +51,10 @@ def _time_value_max(c: Context) -> str:
     x = c.value("time_value_share_max")
     if x is None:
         return _no_project(c)
-    en, de = _delivered(c, average=True)
-    return c.say(
-        f"Time worked is worth up to {c.share(x)} of a project's budget{en}",
-        f"Geleistete Zeit entspricht bis zu {c.share(x)} eines Projektbudgets{de}",
+    return c._(
+        "Time worked is worth up to {share} of a project's budget{delivered}",
+        share=c.share(x),
+        delivered=_delivered(c, average=True),
     )
 
 
@@ -65,10 +62,10 @@ def _time_value_weighted(c: Context) -> str:
     x = c.value("time_value_share_weighted")
     if x is None:
         return _no_project(c)
-    en, de = _delivered(c, average=False)
-    return c.say(
-        f"Time worked is worth {c.share(x)} of the budget{en}",
-        f"Geleistete Zeit entspricht {c.share(x)} des Budgets{de}",
+    return c._(
+        "Time worked is worth {share} of the budget{delivered}",
+        share=c.share(x),
+        delivered=_delivered(c, average=False),
     )
 
 
@@ -76,12 +73,10 @@ def _progress(c: Context) -> str:
     p, billed = c.value("progress_weighted"), c.value("billed_share_weighted")
     if p is None:
         return _no_progress(c)
-    en = f", {c.share(billed)} of the budget billed" if billed is not None else ""
-    de = f", {c.share(billed)} des Budgets abgerechnet" if billed is not None else ""
-    return c.say(
-        f"Running projects reported {c.pct(p)} complete{en}",
-        f"Laufende Projekte zu {c.pct(p)} fertig gemeldet{de}",
+    of_budget = (
+        c._(", {billed} of the budget billed", billed=c.share(billed)) if billed is not None else ""
     )
+    return c._("Running projects reported {p} complete{billed}", p=c.pct(p), billed=of_budget)
 
 
 def _gap(variant: str) -> Text:
@@ -94,22 +89,22 @@ def _gap(variant: str) -> Text:
         if gap is None:
             return _no_progress(c)
         if billed is None or p is None:
-            return c.say(
-                f"Gap between % of budget billed and % delivered: {c.points(gap)} points",
-                f"Lücke zwischen abgerechnetem und geliefertem Anteil: {c.points(gap)} Punkte",
+            return c._(
+                "Gap between % of budget billed and % delivered: {gap} points", gap=c.points(gap)
             )
         if variant == "max":
-            return c.say(
-                f"Billed up to {c.share(billed)} of a project's budget, {c.pct(p)} delivered "
-                f"on average (largest gap {c.points(gap)} points)",
-                f"Bis zu {c.share(billed)} eines Projektbudgets abgerechnet, im Schnitt "
-                f"{c.pct(p)} geliefert (größte Lücke {c.points(gap)} Punkte)",
+            return c._(
+                "Billed up to {billed} of a project's budget, {p} delivered on average "
+                "(largest gap {gap} points)",
+                billed=c.share(billed),
+                p=c.pct(p),
+                gap=c.points(gap),
             )
-        return c.say(
-            f"Billed {c.share(billed)} of the budget, {c.pct(p)} delivered "
-            f"(gap {c.points(gap)} points)",
-            f"{c.share(billed)} des Budgets abgerechnet, {c.pct(p)} geliefert "
-            f"(Lücke {c.points(gap)} Punkte)",
+        return c._(
+            "Billed {billed} of the budget, {p} delivered (gap {gap} points)",
+            billed=c.share(billed),
+            p=c.pct(p),
+            gap=c.points(gap),
         )
 
     return text
@@ -123,37 +118,42 @@ def _overbilling(c: Context) -> str:
     sign = amount if amount is not None else share
     assert sign is not None  # narrowed for mypy: both None returned above
     if c.whole(sign) == 0 and (share is None or c.whole(share * 100) == 0):
-        return c.say(
-            "Billing matches the value of work delivered",
-            "Abrechnung entspricht dem Wert der gelieferten Arbeit",
-        )
+        return c._("Billing matches the value of work delivered")
     more = sign > 0
-    en_word, de_word = ("more", "mehr") if more else ("less", "weniger")
-    of_budget_en = f"{c.share(abs(share))} of the budget" if share is not None else ""
-    of_budget_de = f"{c.share(abs(share))} des Budgets" if share is not None else ""
     if amount is None:
-        return c.say(
-            f"Billed {of_budget_en} {en_word} than the work delivered is worth",
-            f"{of_budget_de} {de_word} abgerechnet, als die gelieferte Arbeit wert ist",
+        assert share is not None  # narrowed for mypy: both None returned above
+        if more:
+            return c._(
+                "Billed {share} of the budget more than the work delivered is worth",
+                share=c.share(abs(share)),
+            )
+        return c._(
+            "Billed {share} of the budget less than the work delivered is worth",
+            share=c.share(abs(share)),
         )
-    note_en = f" ({of_budget_en})" if of_budget_en else ""
-    note_de = f" ({of_budget_de})" if of_budget_de else ""
-    return c.say(
-        f"Billed {c.money(abs(amount))} {en_word} than the work delivered is worth{note_en}",
-        f"{c.money(abs(amount))} {de_word} abgerechnet, als die gelieferte Arbeit wert ist"
-        f"{note_de}",
+    note = c._(" ({share} of the budget)", share=c.share(abs(share))) if share is not None else ""
+    if more:
+        return c._(
+            "Billed {amount} more than the work delivered is worth{note}",
+            amount=c.money(abs(amount)),
+            note=note,
+        )
+    return c._(
+        "Billed {amount} less than the work delivered is worth{note}",
+        amount=c.money(abs(amount)),
+        note=note,
     )
 
 
 def _report_age(c: Context) -> str:
     x = c.value("progress_report_age_max")
     if x is None:
-        return c.say("No running projects", "Keine laufenden Projekte")
+        return c._("No running projects")
     n = c.whole(x)
-    return c.say(
-        f"A running project has had no progress report for {c.days(n)}",
-        f"Ein laufendes Projekt hat seit {c.count(n)} {plural(n, 'Tag', 'Tagen')} keinen "
-        "Fortschrittsbericht",
+    return c._.ngettext(
+        "A running project has had no progress report for {n} day",
+        "A running project has had no progress report for {n} days",
+        n,
     )
 
 

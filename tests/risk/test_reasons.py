@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from features.build import FEATURES
 from risk.explain import NEXT_STEPS, next_step, reason_kind, reason_text
+from risk.wording import words
 
 pytestmark = pytest.mark.unit
 
@@ -205,7 +206,7 @@ def test_billed_gap_below_zero_has_no_plus() -> None:
 
 def test_silence() -> None:
     row = {"days_since_inbound": 34.0, "usual_inbound_gap": 6.2, "silence_ratio": 5.5}
-    expected_en = "No message from the client for 34 days (usually every 6)"
+    expected_en = "No message from the client for 34 days (usually every 6 days)"
     expected_de = "Seit 34 Tagen keine Nachricht vom Kunden (sonst alle 6 Tage)"
     for feature in ("days_since_inbound", "silence_ratio"):
         assert reason_text(feature, row, "en") == expected_en
@@ -323,10 +324,11 @@ def test_unknown_feature() -> None:
 
 def test_next_steps_table() -> None:
     assert set(NEXT_STEPS) == {"invoice", "progress", "check_in", "payment", "follow_on"}
-    for steps in NEXT_STEPS.values():
-        assert set(steps) == set(LANGUAGES)
-        assert all(text.strip() for text in steps.values())
-        assert steps["en"] != steps["de"]
+    for step in NEXT_STEPS.values():
+        said = {language: words(language)(step) for language in LANGUAGES}
+        assert all(text.strip() for text in said.values())
+        assert said["en"] == step
+        assert said["en"] != said["de"]
 
 
 @pytest.mark.parametrize("feature", list(FEATURES))
@@ -363,10 +365,10 @@ def test_kinds(feature: str, kind: str) -> None:
 
 def test_next_step_follows_the_strongest_reason() -> None:
     features = ["overdue_amount", "billing_questions_30d"]
-    assert next_step(features, "de") == NEXT_STEPS["payment"]["de"]
-    assert next_step(features, "en") == NEXT_STEPS["payment"]["en"]
-    assert next_step(features[::-1], "en") == NEXT_STEPS["invoice"]["en"]
-    assert next_step(("silence_ratio",), "de-AT") == NEXT_STEPS["check_in"]["de"]
+    assert next_step(features, "de") == words("de")(NEXT_STEPS["payment"])
+    assert next_step(features, "en") == NEXT_STEPS["payment"]
+    assert next_step(features[::-1], "en") == NEXT_STEPS["invoice"]
+    assert next_step(("silence_ratio",), "de-AT") == words("de")(NEXT_STEPS["check_in"])
     with pytest.raises(ValueError, match="at least one"):
         next_step([], "en")
 
