@@ -10,55 +10,40 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
 
-_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "dispute": "dispute",
-        "churn": "churn",
-        "high": "HIGH",
-        "elevated": "ELEVATED",
-        "subject": "{level} {risk} risk: {name}",
-        "headline": "{name} (client {client_id}) is at {level} {risk} risk{was}.",
-        "was": " (was {previous})",
-        "probability": "Probability: {p:.0%} as of {as_of}.",
-        "why": "Why:",
-        "next": "Next step:",
-        "open": "Open:",
-        "footer": "Alert {alert_id}. A repeated message with this id is the same alert.",
-    },
-    "de": {
-        "dispute": "Rechnungsstreit-Risiko",
-        "churn": "Abwanderungsrisiko",
-        "high": "HOCH",
-        "elevated": "ERHÖHT",
-        "subject": "{risk} {level}: {name}",
-        "headline": "{name} (Kunde {client_id}): {risk} {level}{was}.",
-        "was": " (vorher {previous})",
-        "probability": "Wahrscheinlichkeit: {p:.0%} zum {as_of}.",
-        "why": "Gründe:",
-        "next": "Nächster Schritt:",
-        "open": "Öffnen:",
-        "footer": "Alarm {alert_id}. Eine wiederholte Nachricht mit dieser Kennung "
-        "ist derselbe Alarm.",
-    },
-}
+from risk.wording import Words, words
 
 
-def _words(payload: dict[str, Any]) -> dict[str, str]:
-    return _WORDS.get(str(payload.get("language") or "en"), _WORDS["en"])
+def _words(payload: dict[str, Any]) -> Words:
+    return words(str(payload.get("language") or ""))
+
+
+def _level(_: Words, level: str) -> str:
+    """The level in capitals, as an alert's subject and headline name it."""
+    if level == "high":
+        return _.pgettext("alert level", "HIGH")
+    if level == "elevated":
+        return _.pgettext("alert level", "ELEVATED")
+    return level.upper()
+
+
+def _risk(_: Words, risk: str) -> str:
+    if risk == "dispute":
+        return _.pgettext("alert risk", "dispute")
+    if risk == "churn":
+        return _.pgettext("alert risk", "churn")
+    return risk
 
 
 def _facts(payload: dict[str, Any]) -> dict[str, str]:
     """The payload's facts in the lead's language, for every text channel."""
-    words = _words(payload)
-    risk = str(payload.get("risk", ""))
-    level = str(payload.get("level", ""))
+    _ = _words(payload)
     previous = payload.get("previous_level")
     return {
         "name": str(payload.get("client_name") or payload.get("client_id", "")),
         "client_id": str(payload.get("client_id", "")),
-        "risk": words.get(risk, risk),
-        "level": words.get(level, level.upper()),
-        "was": words["was"].format(previous=words.get(str(previous), str(previous)).lower())
+        "risk": _risk(_, str(payload.get("risk", ""))),
+        "level": _level(_, str(payload.get("level", ""))),
+        "was": _(" (was {previous})", previous=_level(_, str(previous)).lower())
         if previous
         else "",
     }
@@ -66,35 +51,52 @@ def _facts(payload: dict[str, Any]) -> dict[str, str]:
 
 def subject(payload: dict[str, Any]) -> str:
     """``[billing-risk] HIGH dispute risk: Client name``, or its German wording."""
-    return "[billing-risk] " + _words(payload)["subject"].format(**_facts(payload))
+    _ = _words(payload)
+    return "[billing-risk] " + _("{level} {risk} risk: {name}", **_facts(payload))
+
+
+def _headline(payload: dict[str, Any]) -> str:
+    _ = _words(payload)
+    return _("{name} (client {client_id}) is at {level} {risk} risk{was}.", **_facts(payload))
 
 
 def _probability(payload: dict[str, Any]) -> str:
     """``Probability: 42% as of 2025-06-30.``; empty when the payload has none."""
     if payload.get("probability") is None:
         return ""
-    line = _words(payload)["probability"].format(
-        p=float(payload["probability"]), as_of=payload.get("as_of", "")
+    _ = _words(payload)
+    as_of = payload.get("as_of")
+    return _(
+        "Probability: {probability} as of {as_of}.",
+        probability=_.share(float(payload["probability"])),
+        as_of=_.day(str(as_of)) if as_of else "",
     )
-    # German typesetting puts a space before the percent sign.
-    return line.replace("%", " %") if payload.get("language") == "de" else line
 
 
 def text_body(alert_id: str, payload: dict[str, Any]) -> str:
     """The plain-text alert: what, why, the next step and the link."""
-    words, facts = _words(payload), _facts(payload)
-    lines = [words["headline"].format(**facts)]
+    _ = _words(payload)
+    lines = [_headline(payload)]
     probability = _probability(payload)
     if probability:
         lines.append(probability)
     reasons = [str(reason) for reason in payload.get("reasons") or []]
+    # Labels are looked up outside f-strings, where message extraction finds them.
+    why, step, link = _("Why:"), _("Next step:"), _("Open:")
     if reasons:
-        lines += ["", words["why"], *(f"- {reason}" for reason in reasons)]
+        lines += ["", why, *(f"- {reason}" for reason in reasons)]
     if payload.get("next_step"):
-        lines += ["", f"{words['next']} {payload['next_step']}"]
+        lines += ["", f"{step} {payload['next_step']}"]
     if payload.get("url"):
-        lines += ["", f"{words['open']} {payload['url']}"]
-    lines += ["", "-- ", words["footer"].format(alert_id=alert_id)]
+        lines += ["", f"{link} {payload['url']}"]
+    lines += [
+        "",
+        "-- ",
+        _(
+            "Alert {alert_id}. A repeated message with this id is the same alert.",
+            alert_id=alert_id,
+        ),
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -112,8 +114,7 @@ def email_message(
     message["Idempotency-Key"] = alert_id
     # Keeps vacation responders from answering an automated alert.
     message["Auto-Submitted"] = "auto-generated"
-    language = str(payload.get("language") or "en")
-    message["Content-Language"] = language if language in _WORDS else "en"
+    message["Content-Language"] = _words(payload).lang
     message.set_content(text_body(alert_id, payload))
     return message
 
@@ -132,8 +133,10 @@ def _slack_escape(text: str) -> str:
 def slack_message(payload: dict[str, Any]) -> dict[str, Any]:
     """``{"text": ..., "blocks": [...]}`` carrying the payload's facts."""
     alert_id = str(payload.get("alert_id", ""))
-    words, facts = _words(payload), _facts(payload)
-    headline = words["headline"].format(**facts)
+    _ = _words(payload)
+    headline = _headline(payload)
+    # Labels are looked up outside f-strings, where message extraction finds them.
+    why, step, link = _("Why:"), _("Next step:"), _("Open:")
     blocks: list[dict[str, Any]] = [
         {
             "type": "header",
@@ -153,7 +156,7 @@ def slack_message(payload: dict[str, Any]) -> dict[str, Any]:
                 "type": "section",
                 "text": {
                     "type": "mrkdwn",
-                    "text": f"*{words['why']}*\n"
+                    "text": f"*{why}*\n"
                     + "\n".join(f"• {_slack_escape(reason)}" for reason in reasons),
                 },
             }
@@ -164,7 +167,7 @@ def slack_message(payload: dict[str, Any]) -> dict[str, Any]:
                 "type": "section",
                 "text": {
                     "type": "mrkdwn",
-                    "text": f"*{words['next']}* {_slack_escape(str(payload['next_step']))}",
+                    "text": f"*{step}* {_slack_escape(str(payload['next_step']))}",
                 },
             }
         )
@@ -174,7 +177,7 @@ def slack_message(payload: dict[str, Any]) -> dict[str, Any]:
                 "type": "section",
                 "text": {
                     "type": "mrkdwn",
-                    "text": f"<{payload['url']}|{_slack_escape(words['open'].rstrip(':'))}>",
+                    "text": f"<{payload['url']}|{_slack_escape(link.rstrip(':'))}>",
                 },
             }
         )

@@ -604,7 +604,7 @@ def test_slack_format_has_text_and_blocks(
     for reason in REASONS["de"]:
         assert reason in blocks
     assert NEXT_STEP["de"] in blocks
-    assert "Wahrscheinlichkeit: 42 % zum 2025-06-30." in blocks
+    assert "Wahrscheinlichkeit: 42 % zum 30.06.2025." in blocks
     assert "http://risk.example/clients/C-002" in blocks
     assert alert_id in blocks
     assert all("type" in block for block in body["blocks"])
@@ -675,7 +675,7 @@ def test_email_arrives_once_in_the_clients_language(
     assert "Müller & Söhne GmbH (Kunde C-002): Rechnungsstreit-Risiko HOCH (vorher erhöht)." in (
         body
     )
-    assert "Wahrscheinlichkeit: 42 % zum 2025-06-30." in body
+    assert "Wahrscheinlichkeit: 42 % zum 30.06.2025." in body
     assert "Gründe:" in body
     for reason in REASONS["de"]:
         assert f"- {reason}" in body
