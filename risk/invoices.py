@@ -18,6 +18,7 @@ from risk.clients import day_of, find_client
 from risk.store.keys import Principal
 from risk.store.load import read_table
 from risk.store.tables import CONTRACT
+from risk.wording import words
 
 
 def explain_invoice(engine: Engine, principal: Principal, invoice_id: str) -> dict[str, Any] | None:
@@ -95,7 +96,7 @@ def explain_invoice(engine: Engine, principal: Principal, invoice_id: str) -> di
         if budget is None or delivered_percent is None
         else round(budget * delivered_percent / 100, 2),
     }
-    language = "de" if client["language"] == "de" else "en"
+    language = words(client["language"]).lang
     hours = float(linked["hours"].sum()) if len(linked) else 0.0
     return {
         "invoice_id": invoice_id,
@@ -157,11 +158,6 @@ def _work_by_week(entries: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def _money(value: float, language: str) -> str:
-    text = f"{value:,.0f}"
-    return text.replace(",", ".") if language == "de" else text
-
-
 def _text(
     language: str,
     invoice: pd.Series,
@@ -172,52 +168,43 @@ def _text(
     start: Any,
     end: Any,
 ) -> str:
-    """A few sentences the PM can send the client as they are."""
-    people = sorted({w["person"] for w in work})
-    amount = _money(float(invoice["amount"]), language)
-    span = (
-        f"{pd.Timestamp(start):%d.%m.%Y}–{pd.Timestamp(end):%d.%m.%Y}"
-        if language == "de"
-        else (f"{pd.Timestamp(start):%Y-%m-%d} to {pd.Timestamp(end):%Y-%m-%d}")
-    )
-    billed_share = 100 * (summary["billed_to_date"] or 0.0) / (summary["budget"] or 1.0)
-    first = float(reported["percent_complete"].iloc[0]) if len(reported) else None
-    last = float(reported["percent_complete"].iloc[-1]) if len(reported) else None
-    german_hours = f"{hours:.1f}".replace(".", ",")
-    if language == "de":
-        lines = [
-            f"Die Rechnung {invoice['invoice_id']} über {amount} umfasst die Arbeit vom {span}: "
-            f"{german_hours} Stunden von {len(people)} Person{'en' if len(people) != 1 else ''}."
-        ]
-        if first is not None and last is not None:
-            lines.append(
-                f"In diesem Zeitraum stieg der Fortschritt von {first:.0f} % auf {last:.0f} %."
+    """A few sentences the PM can send the client as they are, in the client's language."""
+    _ = words(language)
+    people = len({w["person"] for w in work})
+    span = _("{start} to {end}", start=_.day(pd.Timestamp(start)), end=_.day(pd.Timestamp(end)))
+    lines = [
+        _.ngettext(
+            "Invoice {invoice} for {amount} covers the work from {span}: {hours} hours by {n} "
+            "person.",
+            "Invoice {invoice} for {amount} covers the work from {span}: {hours} hours by {n} "
+            "people.",
+            people,
+            invoice=invoice["invoice_id"],
+            amount=_.money(float(invoice["amount"])),
+            span=span,
+            hours=_.number(hours, 1),
+        )
+    ]
+    if len(reported):
+        lines.append(
+            _(
+                "Over that period, progress went from {first} to {last}.",
+                first=_.percent(float(reported["percent_complete"].iloc[0])),
+                last=_.percent(float(reported["percent_complete"].iloc[-1])),
             )
-        if summary["budget"] and summary["billed_to_date"] is not None:
+        )
+    if summary["budget"] and summary["billed_to_date"] is not None:
+        billed = _.percent(100 * summary["billed_to_date"] / summary["budget"])
+        if summary["delivered_percent"] is None:
+            lines.append(_("So far {billed} of the budget is billed.", billed=billed))
+        else:
             lines.append(
-                f"Bisher sind {billed_share:.0f} % des Budgets abgerechnet"
-                + (
-                    f", {summary['delivered_percent']:.0f} % des Projekts sind geliefert."
-                    if summary["delivered_percent"] is not None
-                    else "."
+                _(
+                    "So far {billed} of the budget is billed and {delivered} of the project is "
+                    "delivered.",
+                    billed=billed,
+                    delivered=_.percent(summary["delivered_percent"]),
                 )
             )
-        lines.append("Gern gehen wir die Positionen gemeinsam durch.")
-    else:
-        lines = [
-            f"Invoice {invoice['invoice_id']} for {amount} covers the work from {span}: "
-            f"{hours:.1f} hours by {len(people)} {'person' if len(people) == 1 else 'people'}."
-        ]
-        if first is not None and last is not None:
-            lines.append(f"Over that period, progress went from {first:.0f}% to {last:.0f}%.")
-        if summary["budget"] and summary["billed_to_date"] is not None:
-            lines.append(
-                f"So far {billed_share:.0f}% of the budget is billed"
-                + (
-                    f" and {summary['delivered_percent']:.0f}% of the project is delivered."
-                    if summary["delivered_percent"] is not None
-                    else "."
-                )
-            )
-        lines.append("We are happy to walk you through the details.")
+    lines.append(_("We are happy to walk you through the details."))
     return " ".join(lines)
