@@ -82,7 +82,7 @@ catalogs: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --add-location=file --sort-by-file --no-wrap \
 	  --project billing-risk -o risk/locale/billing_risk.pot .
 	$(BIN)/pybabel update -i risk/locale/billing_risk.pot -d risk/locale -D billing_risk \
-	  --no-wrap --ignore-pot-creation-date --ignore-obsolete
+	  --no-wrap --ignore-pot-creation-date --ignore-obsolete --no-fuzzy-matching
 
 lint: install-dev
 	$(BIN)/ruff check .

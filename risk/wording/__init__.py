@@ -73,22 +73,23 @@ class Words:
     def __init__(self, lang: str) -> None:
         self.lang = lang
         self.locale = Locale.parse(lang)
-        self._catalog = _catalog(lang)
+        #: The compiled catalog, for callers that format themselves (templates).
+        self.catalog = _catalog(lang)
 
     # --- messages --------------------------------------------------------------------
 
     def __call__(self, message: str, /, **values: object) -> str:
         """The catalog's ``message``, its ``{placeholders}`` filled with ``values``."""
-        text = self._catalog.gettext(message)
+        text = self.catalog.gettext(message)
         return text.format(**values) if values else text
 
     def ngettext(self, singular: str, plural: str, n: int, /, **values: object) -> str:
         """The form of a message for the count ``n`` (``{n}`` is filled in too)."""
-        return self._catalog.ngettext(singular, plural, n).format(n=self.number(n), **values)
+        return self.catalog.ngettext(singular, plural, n).format(n=self.number(n), **values)
 
     def pgettext(self, context: str, message: str, /, **values: object) -> str:
         """A message whose meaning depends on ``context`` (a short word said twice)."""
-        text = self._catalog.pgettext(context, message)
+        text = self.catalog.pgettext(context, message)
         return text.format(**values) if values else text
 
     # --- numbers and dates ----------------------------------------------------------

@@ -25,6 +25,8 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from features.risks import NAMES
+from risk.wording import Words
+from service.web.strings import RISK_NAMES
 
 WIDTH = 720
 HEIGHT = 220
@@ -36,10 +38,6 @@ SILENCE_MIN_DAYS = 7.0
 #: Inbound messages in the running mean of the sentiment chart.
 RUNNING_MEAN = 5
 
-MONTHS = {
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-    "de": ("Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"),
-}
 COLORS = {
     "billed": "#c2410c",
     "delivered": "#15803d",
@@ -76,20 +74,14 @@ def seconds(moment: Moment) -> float:
     return datetime(moment.year, moment.month, moment.day, tzinfo=UTC).timestamp()
 
 
-def number(value: float, lang: str, decimals: int = 0) -> str:
-    """12,345.6 in English, 12.345,6 in German."""
-    text = f"{value:,.{decimals}f}"
-    return text.translate(str.maketrans(",.", ".,")) if lang == "de" else text
-
-
-def compact(value: float, lang: str) -> str:
+def compact(value: float, _: Words) -> str:
     """An axis label: 950, 12k, 1.2M (1,2M in German)."""
     size = abs(value)
     if size >= 1_000_000:
-        return number(value / 1_000_000, lang, 0 if size >= 10_000_000 else 1) + "M"
+        return _.number(value / 1_000_000, 0 if size >= 10_000_000 else 1) + "M"
     if size >= 1_000:
-        return number(value / 1_000, lang, 0 if size >= 10_000 else 1) + "k"
-    return number(value, lang)
+        return _.number(value / 1_000, 0 if size >= 10_000 else 1) + "k"
+    return _.number(value)
 
 
 def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
@@ -127,7 +119,7 @@ class _Frame:
         return self.height - BOTTOM - (value - self.y0) / (self.y1 - self.y0) * span
 
 
-def _month_ticks(frame: _Frame, lang: str) -> list[str]:
+def _month_ticks(frame: _Frame, _: Words) -> list[str]:
     """Month starts along the x axis, at most about eight labelled."""
     first = datetime.fromtimestamp(frame.t0, UTC)
     last = datetime.fromtimestamp(frame.t1, UTC)
@@ -139,16 +131,15 @@ def _month_ticks(frame: _Frame, lang: str) -> list[str]:
             months.append(moment)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     if len(months) < 2:  # under a month: the first and last days of the data instead
-        return _day_ticks(frame, lang)
+        return _day_ticks(frame, _)
     every = max(1, math.ceil(len(months) / 8))
-    names = MONTHS.get(lang, MONTHS["en"])
     out = []
     bottom = frame.height - BOTTOM
     for index, moment in enumerate(months):
         x = frame.x(moment)
         out.append(f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{bottom}" stroke="#e2e8f0"/>')
         if index % every == 0:
-            label = f"{names[moment.month - 1]} {moment.year % 100:02d}"
+            label = f"{_.month(moment.month)} {moment.year % 100:02d}"
             anchor = "end" if x > WIDTH - RIGHT - 20 else "middle"
             out.append(
                 f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="{anchor}" '
@@ -157,12 +148,12 @@ def _month_ticks(frame: _Frame, lang: str) -> list[str]:
     return out
 
 
-def _day_ticks(frame: _Frame, lang: str) -> list[str]:
+def _day_ticks(frame: _Frame, _: Words) -> list[str]:
     ends = sorted({frame.data0, frame.data1})
     out = []
     for t in ends:
         day = datetime.fromtimestamp(t, UTC).date()
-        label = f"{day:%d.%m.%Y}" if lang == "de" else day.isoformat()
+        label = _.day(day)
         x = frame.x(t)
         anchor = "middle" if len(ends) == 1 else ("start" if t == ends[0] else "end")
         out.append(
@@ -223,7 +214,7 @@ def line_chart(
     *,
     title: str,
     desc: str,
-    lang: str,
+    words: Words,
     empty: str,
     y_label: Callable[[float], str] | None = None,
     y_range: tuple[float, float] | None = None,
@@ -241,8 +232,8 @@ def line_chart(
         y0, y1 = y_range
         ticks = nice_ticks(y0, y1)
     frame = _Frame(min(times), max(times), y0, y1)
-    fmt = y_label or (lambda v: compact(v, lang))
-    body = [*_y_axis(frame, ticks, fmt), *_month_ticks(frame, lang)]
+    fmt = y_label or (lambda v: compact(v, words))
+    body = [*_y_axis(frame, ticks, fmt), *_month_ticks(frame, words)]
     for s in drawn:
         dash = ' stroke-dasharray="6 4"' if s.dashed else ""
         body.append(
@@ -259,43 +250,48 @@ def line_chart(
     return svg + _legend([(s.label, s.color, "line") for s in drawn])
 
 
-def spend_chart(spend: Sequence[Mapping[str, Any]], labels: Mapping[str, str], lang: str) -> Markup:
+def spend_chart(spend: Sequence[Mapping[str, Any]], _: Words) -> Markup:
     """Billed vs delivered vs budget to date, week by week (``timeline(...)["spend"]``)."""
+    names = {
+        "budget": _("Budget"),
+        "delivered": _("Delivered (value)"),
+        "billed": _("Billed to date"),
+    }
     series = [
         Series(
-            labels[name],
+            names[name],
             COLORS[name],
             [(p["week"], float(p[name])) for p in spend],
             dashed=name == "budget",
         )
         for name in ("budget", "delivered", "billed")
     ]
-    desc = labels["spend_empty"]
+    desc = _("No projects yet.")
     if spend:
         last = spend[-1]
-        desc = labels["spend_desc"].format(
-            week=last["week"].isoformat(),
-            billed=number(float(last["billed"]), lang),
-            delivered=number(float(last["delivered"]), lang),
-            budget=number(float(last["budget"]), lang),
+        desc = _(
+            "Week ending {week}: billed {billed}, delivered {delivered}, budget {budget}."
+        ).format(
+            week=_.day(last["week"]),
+            billed=_.number(float(last["billed"])),
+            delivered=_.number(float(last["delivered"])),
+            budget=_.number(float(last["budget"])),
         )
     return line_chart(
         "chart-spend",
         series,
-        title=labels["spend_title"],
+        title=_("Billed vs delivered vs budget"),
         desc=desc,
-        lang=lang,
-        empty=labels["spend_empty"],
+        words=_,
+        empty=_("No projects yet."),
     )
 
 
-def history_chart(
-    history: Sequence[Mapping[str, Any]], labels: Mapping[str, str], lang: str
-) -> Markup:
+def history_chart(history: Sequence[Mapping[str, Any]], _: Words) -> Markup:
     """Each risk's probability run by run (``client_detail(...)["history"]``)."""
     series = [
         Series(
-            labels[risk],
+            _(RISK_NAMES[risk]),
             COLORS[risk],
             [(h["as_of"], float(h["probability"])) for h in history if h["risk"] == risk],
         )
@@ -303,23 +299,21 @@ def history_chart(
     ]
     latest = {h["risk"]: float(h["probability"]) for h in history}
     desc = "; ".join(
-        f"{labels[risk]}: {number(100 * p, lang)} %" for risk, p in sorted(latest.items())
+        f"{_(RISK_NAMES[risk])}: {_.percent(100 * p)}" for risk, p in sorted(latest.items())
     )
     return line_chart(
         "chart-history",
         series,
-        title=labels["history_title"],
-        desc=desc or labels["history_empty"],
-        lang=lang,
-        empty=labels["history_empty"],
-        y_label=lambda v: f"{number(100 * v, lang)} %",
+        title=_("Risk over time"),
+        desc=desc or _("Not scored yet."),
+        words=_,
+        empty=_("Not scored yet."),
+        y_label=lambda v: _.percent(100 * v),
         y_range=(0.0, 1.0),
     )
 
 
-def sentiment_chart(
-    messages: Sequence[Mapping[str, Any]], labels: Mapping[str, str], lang: str
-) -> Markup:
+def sentiment_chart(messages: Sequence[Mapping[str, Any]], _: Words) -> Markup:
     """The polarity (-1..1) of each inbound message with text, and a running mean."""
     rows = [
         (m["sent_at"], float(m["polarity"]))
@@ -327,21 +321,21 @@ def sentiment_chart(
         if m["direction"] == "inbound" and m.get("polarity") is not None
     ]
     if not rows:
-        return _empty(labels["sentiment_empty"])
+        return _empty(_("No client messages with text."))
     times = [seconds(t) for t, _ in rows]
     frame = _Frame(min(times), max(times), -1.0, 1.0)
     body = [
-        *_y_axis(frame, [-1.0, -0.5, 0.0, 0.5, 1.0], lambda v: number(v, lang, 1)),
-        *_month_ticks(frame, lang),
+        *_y_axis(frame, [-1.0, -0.5, 0.0, 0.5, 1.0], lambda v: _.number(v, 1)),
+        *_month_ticks(frame, _),
         f'<line x1="{LEFT}" y1="{frame.y(0):.1f}" x2="{WIDTH - RIGHT}" y2="{frame.y(0):.1f}" '
         'stroke="#94a3b8" stroke-width="1.5"/>',
     ]
     for t, p in rows:
         tone = "positive" if p > 0.05 else "negative" if p < -0.05 else "neutral"
-        when = t.date().isoformat() if isinstance(t, datetime) else t.isoformat()
+        when = _.day(t.date() if isinstance(t, datetime) else t)
         body.append(
             f'<circle cx="{frame.x(t):.1f}" cy="{frame.y(p):.1f}" r="3.5" fill="{COLORS[tone]}" '
-            f'fill-opacity="0.75"><title>{when}: {escape(number(p, lang, 2))}</title></circle>'
+            f'fill-opacity="0.75"><title>{when}: {escape(_.number(p, 2))}</title></circle>'
         )
     means = []
     for index in range(len(rows)):
@@ -349,21 +343,23 @@ def sentiment_chart(
         means.append((rows[index][0], sum(p for _, p in window) / len(window)))
     body.append(
         f'<polyline fill="none" stroke="{COLORS["mean"]}" stroke-width="2" '
-        f'points="{_points(frame, means)}"><title>{escape(labels["sentiment_mean"])}</title>'
+        f'points="{_points(frame, means)}"><title>{escape(_("Running mean of 5"))}</title>'
         "</polyline>"
     )
     average = sum(p for _, p in rows) / len(rows)
-    desc = labels["sentiment_desc"].format(
+    desc = _(
+        "{count} client messages with text, average tone {average}, "
+        "latest running mean {latest} (scale -1 to 1).",
         count=len(rows),
-        average=number(average, lang, 2),
-        latest=number(means[-1][1], lang, 2),
+        average=_.number(average, 2),
+        latest=_.number(means[-1][1], 2),
     )
-    svg = _svg("chart-sentiment", labels["sentiment_title"], desc, body)
+    svg = _svg("chart-sentiment", _("Tone of the client's messages"), desc, body)
     return svg + _legend(
         [
-            (labels["sentiment_positive"], COLORS["positive"], "dot"),
-            (labels["sentiment_negative"], COLORS["negative"], "dot"),
-            (labels["sentiment_mean"], COLORS["mean"], "line"),
+            (_("Positive message"), COLORS["positive"], "dot"),
+            (_("Negative message"), COLORS["negative"], "dot"),
+            (_("Running mean of 5"), COLORS["mean"], "line"),
         ]
     )
 
@@ -403,14 +399,13 @@ def _aware(moment: Moment) -> datetime:
 
 def rhythm_chart(
     messages: Sequence[Mapping[str, Any]],
-    labels: Mapping[str, str],
-    lang: str,
+    _: Words,
     until: Moment | None = None,
 ) -> Markup:
     """A dot per message on a time axis (inbound above, outbound below); silences of
     the client longer than ``SILENCE_FACTOR`` x their median inbound gap shaded."""
     if not messages:
-        return _empty(labels["rhythm_empty"])
+        return _empty(_("No messages."))
     height = 150
     sent = [(_aware(m["sent_at"]), m["direction"], m.get("channel") or "") for m in messages]
     end = _aware(until) if until is not None else None
@@ -422,47 +417,52 @@ def rhythm_chart(
     first = min(t for t, _, _ in sent)
     frame = _Frame(seconds(first), seconds(end + timedelta(seconds=1)), 0.0, 1.0, height)
     lanes = {"inbound": frame.y(0.72), "outbound": frame.y(0.28)}
+    lanes_named = {"inbound": _("Client"), "outbound": _("Us")}
     body: list[str] = []
     for gap in quiet:
         x0 = frame.x(gap.start)
         x1 = frame.x(gap.end if gap.end is not None else end)
-        text = labels["rhythm_silence"].format(
-            days=number(gap.days, lang), start=gap.start.date().isoformat()
+        text = _("Silence of {days} days from {start}").format(
+            days=_.number(gap.days), start=_.day(gap.start)
         )
         body.append(
             f'<rect class="silence" x="{x0:.1f}" y="{TOP}" width="{max(x1 - x0, 2):.1f}" '
             f'height="{height - TOP - BOTTOM}" fill="{COLORS["silence"]}" fill-opacity="0.8">'
             f"<title>{escape(text)}</title></rect>"
         )
-    body.extend(_month_ticks(frame, lang))
+    body.extend(_month_ticks(frame, _))
     for direction, y in lanes.items():
         body.append(
             f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#cbd5e1"/>'
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="#475569">{escape(labels[direction])}</text>'
+            f'fill="#475569">{escape(lanes_named[direction])}</text>'
         )
     for t, direction, channel in sent:
         y = lanes.get(direction, lanes["outbound"])
         body.append(
             f'<circle cx="{frame.x(t):.1f}" cy="{y:.1f}" r="3.5" '
             f'fill="{COLORS.get(direction, COLORS["outbound"])}" fill-opacity="0.7">'
-            f"<title>{t.date().isoformat()} {escape(channel)}</title></circle>"
+            f"<title>{_.day(t.date())} {escape(channel)}</title></circle>"
         )
-    desc = labels["rhythm_desc"].format(
+    desc = _(
+        "{inbound} messages from the client, {outbound} to them; "
+        "usual gap {usual} days; {silences} silences marked.",
         inbound=len(inbound),
         outbound=len(sent) - len(inbound),
-        usual=number(usual, lang, 1) if usual is not None else "-",
+        usual=_.number(usual, 1) if usual is not None else "-",
         silences=len(quiet),
     )
-    svg = _svg("chart-rhythm", labels["rhythm_title"], desc, body, height)
+    svg = _svg("chart-rhythm", _("Message rhythm"), desc, body, height)
     return svg + _legend(
         [
-            (labels["inbound"], COLORS["inbound"], "dot"),
-            (labels["outbound"], COLORS["outbound"], "dot"),
+            (_("Client"), COLORS["inbound"], "dot"),
+            (_("Us"), COLORS["outbound"], "dot"),
             (
-                labels["rhythm_band"].format(
-                    factor=number(SILENCE_FACTOR, lang),
-                    usual=number(usual, lang, 1) if usual is not None else "-",
+                _(
+                    "Silence: no client message for over {factor}× their usual gap ({usual} days)"
+                ).format(
+                    factor=_.number(SILENCE_FACTOR),
+                    usual=_.number(usual, 1) if usual is not None else "-",
                 ),
                 COLORS["silence"],
                 "band",

@@ -27,9 +27,9 @@ from risk.scoring.flags import (
 from risk.scoring.flags import list_flags as find_flags
 from risk.store import sessions
 from risk.store.keys import Principal, authenticate
+from risk.wording import words
 from service.web import charts
 from service.web.render import (
-    Formats,
     client_url,
     error_page,
     language,
@@ -38,7 +38,6 @@ from service.web.render import (
     safe_next,
 )
 from service.web.session import csrf_ok, current, engine_of, flash
-from service.web.strings import STRINGS
 
 LEVELS = ("high", "elevated")
 #: The default snooze, in days from today.
@@ -122,7 +121,7 @@ def web_router() -> APIRouter:
         if detail is None or events is None:
             return error_page(request, 404, user)
         lang, _ = language(request)
-        labels = STRINGS[lang]
+        said = words(lang)
         latest = events["invoices"][-1] if events["invoices"] else None
         explained = explain_invoice(engine, user, latest["invoice_id"]) if latest else None
         people: dict[str, dict[str, Any]] = {}
@@ -135,10 +134,10 @@ def web_router() -> APIRouter:
             max(s["as_of"] for s in detail["scores"]) if detail["scores"] else None
         )
         figures: dict[str, Markup] = {
-            "spend": charts.spend_chart(events["spend"], labels, lang),
-            "history": charts.history_chart(detail["history"], labels, lang),
-            "sentiment": charts.sentiment_chart(events["messages"], labels, lang),
-            "rhythm": charts.rhythm_chart(events["messages"], labels, lang, until),
+            "spend": charts.spend_chart(events["spend"], said),
+            "history": charts.history_chart(detail["history"], said),
+            "sentiment": charts.sentiment_chart(events["messages"], said),
+            "rhythm": charts.rhythm_chart(events["messages"], said, until),
         }
         tomorrow = datetime.now(UTC).date() + timedelta(days=1)
         return render(
@@ -220,7 +219,7 @@ def web_router() -> APIRouter:
             flash(request, "error_reason" if field == "reason" else "error_until", "error")
             return redirect(client_url(client_id, flag_id))
         lang, _ = language(request)
-        flash(request, "done_snooze", day=Formats(lang).day(day))
+        flash(request, "done_snooze", day=words(lang).day(day))
         return redirect(client_url(client_id, flag_id))
 
     @router.post("/app/flags/{flag_id}/feedback")

@@ -5,23 +5,47 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from babel import Locale
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from risk.store.keys import Principal
-from service.web import charts
+from risk.wording import LANGUAGES, Words, negotiate, words
 from service.web.session import csrf_token, secure_cookies
-from service.web.strings import STRINGS
+from service.web.strings import FLASH, NAMES
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
-LANGS = ("en", "de")
+# The words of the page being rendered: set by ``render`` for its template, read by the
+# templates' ``_``, ``ngettext`` and ``name`` (Jinja2's i18n extension calls them).
+_READER: ContextVar[Words] = ContextVar("reader")
+
+
+def _gettext(message: str) -> str:
+    return _READER.get().catalog.gettext(message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return _READER.get().catalog.ngettext(singular, plural, n)
+
+
+def _name(kind: str, value: str) -> str:
+    """The display name of ``value`` (a risk, level, trend, verdict or error) as read."""
+    return _READER.get()(NAMES[kind][value])
+
+
+TEMPLATES.env.add_extension("jinja2.ext.i18n")
+TEMPLATES.env.install_gettext_callables(  # type: ignore[attr-defined]
+    gettext=_gettext, ngettext=_ngettext, newstyle=False
+)
+TEMPLATES.env.globals["name"] = _name
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
@@ -36,52 +60,46 @@ SECURITY_HEADERS = {
 
 @dataclass(frozen=True)
 class Formats:
-    """Numbers and dates as a reader of ``lang`` expects them."""
+    """Numbers and dates for the page: the reader's words (``risk.wording``), and a dash
+    where a value is not known."""
 
-    lang: str
+    words: Words
 
     def num(self, value: float | None, decimals: int = 0) -> str:
         if value is None or not math.isfinite(value):
             return "–"
-        return charts.number(float(value), self.lang, decimals)
+        return self.words.number(float(value), decimals)
 
     def pct(self, share: float | None) -> str:
-        if share is None:
-            return "–"
-        text = self.num(100 * share)
-        return f"{text} %" if self.lang == "de" else f"{text}%"
+        return "–" if share is None else self.words.share(share)
 
     def percent(self, value: float | None) -> str:
-        return "–" if value is None else self.pct(value / 100)
+        return "–" if value is None else self.words.percent(value)
 
     def day(self, value: date | str | None) -> str:
-        if value is None:
-            return "–"
-        day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
-        if isinstance(day, datetime):
-            day = day.date()
-        return f"{day:%d.%m.%Y}" if self.lang == "de" else day.isoformat()
+        return "–" if value is None else self.words.day(value)
 
 
 def language(request: Request) -> tuple[str, bool]:
-    """The page's language and whether it came from ``?lang=`` (then kept in a cookie)."""
+    """The page's language and whether it came from ``?lang=`` (then kept in a cookie):
+    ``?lang=``, then the ``lang`` cookie, then the browser's ``Accept-Language``
+    negotiated by Babel, then the default."""
     asked = request.query_params.get("lang")
-    if asked in LANGS:
+    if asked in LANGUAGES:
         return asked, True
     kept = request.cookies.get("lang")
-    if kept in LANGS:
+    if kept in LANGUAGES:
         return kept, False
-    best, weight = "en", 0.0
-    for part in request.headers.get("accept-language", "").split(","):
+    preferred = []
+    for index, part in enumerate(request.headers.get("accept-language", "").split(",")):
         tag, _, params = part.strip().partition(";")
-        code = tag.strip().lower()[:2]
         try:
             q = float(params.strip()[2:]) if params.strip().startswith("q=") else 1.0
         except ValueError:
             q = 0.0
-        if code in LANGS and q > weight:
-            best, weight = code, q
-    return best, False
+        if tag.strip() and q > 0:
+            preferred.append((-q, index, tag.strip()))
+    return negotiate([tag for _, _, tag in sorted(preferred)]) or LANGUAGES[0], False
 
 
 def safe_next(target: str) -> str:
@@ -109,25 +127,28 @@ def render(
     user: Principal | None = None,
 ) -> Response:
     lang, from_query = language(request)
-    other = "de" if lang == "en" else "en"
+    said = words(lang)
+    # The switch offers the next language, named in its own words ("Deutsch").
+    other = LANGUAGES[(LANGUAGES.index(lang) + 1) % len(LANGUAGES)]
     params = {k: v for k, v in request.query_params.items() if k != "lang"}
     params["lang"] = other
     flashed = request.session.pop("flash", None)
-    t = STRINGS[lang]
     message = None
-    if isinstance(flashed, dict) and flashed.get("key") in t:
+    if isinstance(flashed, dict) and flashed.get("key") in FLASH:
         message = {
             "kind": "error" if flashed.get("kind") == "error" else "ok",
-            "text": t[flashed["key"]].format(**flashed.get("args", {})),
+            "text": said(FLASH[flashed["key"]], **flashed.get("args", {})),
         }
+    _READER.set(said)
     response = TEMPLATES.TemplateResponse(
         request,
         name,
         {
-            "t": t,
             "lang": lang,
+            "other_lang": other,
+            "other_lang_name": (Locale.parse(other).get_display_name(other) or other).capitalize(),
             "lang_url": f"{request.url.path}?{urlencode(params)}",
-            "fmt": Formats(lang),
+            "fmt": Formats(said),
             "csrf": csrf_token(request),
             "user": user,
             "flash": message,

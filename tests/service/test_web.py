@@ -11,6 +11,7 @@ the database, since the forms change it."""
 from __future__ import annotations
 
 import base64
+import gettext
 import json
 import re
 import sqlite3
@@ -37,6 +38,7 @@ from risk.store.db import make_engine, upgrade
 from risk.store.keys import Principal, create_key, hash_key, revoke_key
 from risk.store.load import load
 from risk.store.tables import CONTRACT, flags, web_sessions
+from risk.wording import Words, words
 from service.app import create_app
 from service.web import charts
 from service.web.session import SESSION_COOKIE
@@ -537,27 +539,37 @@ def test_silences_are_gaps_over_twice_the_usual_one() -> None:
     messages = [
         {"sent_at": t, "direction": "inbound", "channel": "email", "polarity": 0.1} for t in inbound
     ]
-    labels = {**_labels(), "rhythm_silence": "<{days}> & {start}"}
-    svg = str(charts.rhythm_chart(messages, labels, "en", until=inbound[-1] + timedelta(days=10)))
+    svg = str(charts.rhythm_chart(messages, words("de"), until=inbound[-1] + timedelta(days=10)))
     root = ET.fromstring(svg[: svg.index("</svg>") + 6])
     rects = root.findall("{http://www.w3.org/2000/svg}rect")
     assert len(rects) == 2
-    assert rects[0].find("{http://www.w3.org/2000/svg}title").text == "<20> & 2025-01-28"  # type: ignore[union-attr]
+    assert rects[0].find("{http://www.w3.org/2000/svg}title").text == (  # type: ignore[union-attr]
+        "20 Tage Funkstille ab 28.01.2025"
+    )
+    # A translation holding markup characters stays text in the drawing.
+    marked = Words("en")
+    marked.catalog = _Marked()
+    svg = str(charts.rhythm_chart(messages, marked, until=inbound[-1] + timedelta(days=10)))
+    root = ET.fromstring(svg[: svg.index("</svg>") + 6])
+    title = root.find("{http://www.w3.org/2000/svg}rect/{http://www.w3.org/2000/svg}title")
+    assert title is not None
+    assert title.text == "<20> & 2025-01-28"
     assert charts.nice_ticks(0, 131_400) == [0, 50_000, 100_000, 150_000]
-    assert charts.compact(131_400, "de") == "131k"
-    assert charts.compact(1_250_000, "de") == "1,2M"
+    assert charts.compact(131_400, words("de")) == "131k"
+    assert charts.compact(1_250_000, words("de")) == "1,2M"
+
+
+class _Marked(gettext.NullTranslations):
+    """A catalog whose silence title is made of markup characters."""
+
+    def gettext(self, message: str) -> str:
+        return "<{days}> & {start}" if message.startswith("Silence of") else message
 
 
 def test_web_routes_stay_out_of_the_api_contract(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert not [p for p in paths if p.startswith(("/app", "/login", "/logout"))]
     assert "/" not in paths
-
-
-def _labels() -> dict[str, str]:
-    from service.web.strings import STRINGS
-
-    return STRINGS["en"]
 
 
 @pytest.mark.reliability
