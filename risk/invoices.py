@@ -20,6 +20,12 @@ from risk.store.load import read_table
 from risk.store.tables import CONTRACT
 from risk.wording import words
 
+# Which time entries the work lines come from: values of the API's ``basis`` field
+# (the page words them from the catalog).
+BASIS_LINKED = "linked time entries"
+BASIS_PERIOD = "billable time of the project in the invoice's period"
+BASES = (BASIS_LINKED, BASIS_PERIOD)
+
 
 def explain_invoice(engine: Engine, principal: Principal, invoice_id: str) -> dict[str, Any] | None:
     """The explanation of ``invoice_id``, or None when the caller may not see it."""
@@ -37,7 +43,7 @@ def explain_invoice(engine: Engine, principal: Principal, invoice_id: str) -> di
         project_id = invoice["project_id"] if isinstance(invoice["project_id"], str) else None
         entries = CONTRACT["time_entries"]
         linked = read_table(connection, "time_entries", where=entries.c.invoice_id == invoice_id)
-        basis = "linked time entries"
+        basis = BASIS_LINKED
         if linked.empty and project_id is not None:
             linked = read_table(
                 connection, "time_entries", where=entries.c.project_id == project_id
@@ -48,7 +54,7 @@ def explain_invoice(engine: Engine, principal: Principal, invoice_id: str) -> di
             if start is not None:
                 in_period &= linked["worked_on"] >= start
             linked = linked[in_period]
-            basis = "billable time of the project in the invoice's period"
+            basis = BASIS_PERIOD
         project = None
         progress = pd.DataFrame()
         billed_to_date = None

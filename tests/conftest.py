@@ -22,6 +22,13 @@ SAMPLE_BUNDLE = SHARED / "data" / "sample-bundle"
 
 TIERS = ("unit", "data", "model", "integration", "browser")
 
+# The command line speaks the user's locale (risk.wording, via LANGUAGE, LC_ALL,
+# LC_MESSAGES, LANG): the suite reads English whatever the machine's, as CI's does;
+# tests of another language set it themselves.
+for _variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_variable, None)
+os.environ["LANG"] = "C.UTF-8"
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test is in exactly one tier, so ``pytest -m unit`` (or data, model,

@@ -118,6 +118,17 @@ class Words:
         """A share of 1 as a percentage: 0.78 -> ``78%``."""
         return self.percent(share * 100)
 
+    def compact(self, x: float) -> str:
+        """A short amount for an axis: 950, 12k, 1.2M (``1,2M`` in German)."""
+        # Our own, not Babel's compact format: CLDR writes German thousands out in
+        # full ("131.400") and millions as "1,2 Mio.", too wide for an axis label.
+        size = abs(x)
+        if size >= 1_000_000:
+            return self.number(x / 1_000_000, 0 if size >= 10_000_000 else 1) + "M"
+        if size >= 1_000:
+            return self.number(x / 1_000, 0 if size >= 10_000 else 1) + "k"
+        return self.number(x)
+
     def money(self, x: float) -> str:
         """An amount in the firm's one currency, whole: no symbol, the PM knows it."""
         return self.number(x)

@@ -34,8 +34,9 @@ class _Commands(TyperGroup):
 
             if not is_busy(exc):
                 raise
-            typer.echo(f"error: {BUSY}", err=True)
-            raise typer.Exit(EXIT_BUSY) from None
+            from service.cli.common import fail
+
+            raise fail(BUSY, EXIT_BUSY) from None
 
 
 app = typer.Typer(

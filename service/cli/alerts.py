@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from service.cli.common import engine_for, settings_from
+from service.cli.common import engine_for, said, settings_from
 
 alerts_app = typer.Typer(help="Alerts to account leads: deliver the outbox, count it.")
 
@@ -14,9 +14,11 @@ def alerts_status(ctx: typer.Context) -> None:
     """Alerts per state: pending, sent, failed."""
     from risk.alerts.outbox import status
 
+    _ = said()
     with engine_for(settings_from(ctx)).connect() as connection:
         for state, count in status(connection).items():
-            typer.echo(f"{state}: {count}")
+            # The states are the API's words (pending, sent, failed), kept as they are.
+            typer.echo(f"{state}: {_.number(count)}")
 
 
 @alerts_app.command("deliver")
@@ -26,7 +28,15 @@ def alerts_deliver(ctx: typer.Context) -> None:
 
     settings = settings_from(ctx)
     report = deliver(engine_for(settings), settings)
-    typer.echo(f"sent {report.sent}, retry later {report.retried}, failed {report.failed}")
+    _ = said()
+    typer.echo(
+        _(
+            "sent {sent}, retry later {retried}, failed {failed}",
+            sent=_.number(report.sent),
+            retried=_.number(report.retried),
+            failed=_.number(report.failed),
+        )
+    )
 
 
 def register(app: typer.Typer) -> None:

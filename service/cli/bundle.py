@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from service.cli.common import iso_date, load_or_exit, settings_from
+from service.cli.common import iso_date, load_or_exit, said, settings_from
 
 
 def simulate(
@@ -32,12 +32,26 @@ def simulate(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--start") from exc
     began = time.perf_counter()
-    typer.echo(f"simulating {clients} clients over {months} months (seed {seed})...", err=True)
+    _ = said()
+    typer.echo(
+        _.ngettext(
+            "simulating {n} client over {months} months (seed {seed})...",
+            "simulating {n} clients over {months} months (seed {seed})...",
+            clients,
+            months=_.number(months),
+            seed=seed,
+        ),
+        err=True,
+    )
     result = run_simulation(clients=clients, months=months, seed=seed, start=day)
     fmt: Literal["csv", "parquet"] = "parquet" if file_format == "parquet" else "csv"
     folder = write_bundle(result.bundle, out, fmt)
-    rows = ", ".join(f"{name} {len(frame):,}" for name, frame in result.bundle.frames())
-    typer.echo(f"wrote {folder} in {time.perf_counter() - began:.1f}s: {rows}", err=True)
+    rows = ", ".join(f"{name} {_.number(len(frame))}" for name, frame in result.bundle.frames())
+    seconds = _.number(time.perf_counter() - began, 1)
+    typer.echo(
+        _("wrote {folder} in {seconds}s: {rows}", folder=folder, seconds=seconds, rows=rows),
+        err=True,
+    )
 
 
 def validate(
@@ -47,7 +61,10 @@ def validate(
     from features.bundle.summary import summarize
 
     loaded = load_or_exit(bundle)
-    typer.echo(f"{bundle}: valid export bundle")
+    _ = said()
+    typer.echo(_("{bundle}: valid export bundle", bundle=bundle))
+    # The summary is the contract's own report (file names, columns, counts), in
+    # English like the validation errors: it is written below the wording layer.
     for line in summarize(loaded).lines():
         typer.echo(f"  {line}")
 
@@ -84,7 +101,7 @@ def features(
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--as-of") from exc
     loaded = load_or_exit(bundle)
-    _, last = event_dates(loaded)
+    _first, last = event_dates(loaded)
     if start is not None:
         try:
             first, end = iso_date(start), iso_date(until) if until else None
@@ -106,14 +123,19 @@ def features(
         frame.to_parquet(out)
     else:
         frame.to_csv(out, date_format="%Y-%m-%d")
-    typer.echo(
-        f"wrote {out}: {len(frame):,} rows x {frame.shape[1]} columns in "
-        f"{time.perf_counter() - began:.1f}s"
-        + (
-            f"; missing sources (their features are empty): {', '.join(missing)}" if missing else ""
-        ),
-        err=True,
+    _ = said()
+    wrote = _(
+        "wrote {out}: {rows} rows x {columns} columns in {seconds}s",
+        out=out,
+        rows=_.number(len(frame)),
+        columns=_.number(frame.shape[1]),
+        seconds=_.number(time.perf_counter() - began, 1),
     )
+    if missing:
+        wrote += _(
+            "; missing sources (their features are empty): {names}", names=", ".join(missing)
+        )
+    typer.echo(wrote, err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from risk.settings import Settings
+from risk.wording import Words, words
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -24,6 +25,22 @@ def settings_from(ctx: typer.Context) -> Settings:
     """Settings with the command-line options (``--home``, kept on the root command) on
     top of the environment, ``.env`` and the defaults."""
     return Settings(**(ctx.find_root().obj or {}))
+
+
+def said() -> Words:
+    """The words the command line speaks: the language of the user's locale, read as
+    gettext reads it (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``); English
+    when that is not one of ours."""
+    from babel import default_locale
+
+    return words(default_locale("LC_MESSAGES") or "en")
+
+
+def fail(detail: object, code: int = 1) -> typer.Exit:
+    """Say ``error: <detail>`` on stderr; the exit to raise, with status ``code``."""
+    _ = said()
+    typer.echo(_("error: {detail}", detail=detail), err=True)
+    return typer.Exit(code)
 
 
 def actor() -> str:
@@ -48,8 +65,7 @@ def engine_for(settings: Settings, migrate_empty: bool = True) -> Engine:
     try:
         require_current(engine)
     except DatabaseNotReadyError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+        raise fail(exc) from None
     return engine
 
 

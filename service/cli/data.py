@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from risk.settings import Settings
-from service.cli.common import actor, engine_for, load_or_exit, settings_from
+from service.cli.common import actor, engine_for, load_or_exit, said, settings_from
 
 db_app = typer.Typer(help="The app database: migrations.", no_args_is_help=True)
 
@@ -24,7 +24,9 @@ def db_upgrade(ctx: typer.Context) -> None:
     upgrade(engine)
     after = current_revision(engine)
     url = engine.url.render_as_string(hide_password=True)
-    typer.echo(f"{url}: {before or 'empty'} -> {after}")
+    _ = said()
+    empty = _("empty")
+    typer.echo(f"{url}: {before or empty} -> {after}")
 
 
 def load(
@@ -42,11 +44,17 @@ def load_into(settings: Settings, bundle: Path) -> None:
     loaded = load_or_exit(bundle)
     engine = engine_for(settings)
     report = load_bundle_into(engine, loaded, actor(), source=str(bundle.resolve()))
-    typer.echo(f"load {report.load_id}: {bundle}")
+    _ = said()
+    typer.echo(_("load {load_id}: {bundle}", load_id=report.load_id, bundle=bundle))
     for name in report.added:
         typer.echo(
-            f"  {name:<13} {report.added[name]:>9,} added {report.changed[name]:>9,} changed "
-            f"{report.unchanged[name]:>9,} unchanged"
+            f"  {name:<13} "
+            + _(
+                "{added} added {changed} changed {unchanged} unchanged",
+                added=_.number(report.added[name]).rjust(9),
+                changed=_.number(report.changed[name]).rjust(9),
+                unchanged=_.number(report.unchanged[name]).rjust(9),
+            )
         )
 
 

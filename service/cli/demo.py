@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from service.cli.common import engine_for, settings_from
+from service.cli.common import engine_for, said, settings_from
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -90,7 +90,15 @@ def demo_feedback(
 ) -> None:
     """Demo only: record hindsight feedback on past flags of a simulated firm."""
     count = record_demo_feedback(engine_for(settings_from(ctx)), share=share, seed=seed)
-    typer.echo(f"recorded {count} feedback events as {ACTOR}")
+    _ = said()
+    typer.echo(
+        _.ngettext(
+            "recorded {n} feedback event as {actor}",
+            "recorded {n} feedback events as {actor}",
+            count,
+            actor=ACTOR,
+        )
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from service.cli.common import actor, engine_for, settings_from
+from service.cli.common import actor, engine_for, fail, said, settings_from
 
 if TYPE_CHECKING:
     from risk.scoring.flags import Flag
@@ -51,17 +51,20 @@ def flags_list(
 
 
 def print_flags(found: list[Flag]) -> None:
+    """One flag a line (level, risk and trend as the options name them), then its
+    reasons and next step in the client's language, as they were stored."""
+    _ = said()
     if not found:
-        typer.echo("no open flags")
+        typer.echo(_("no open flags"))
         return
     for flag in found:
         typer.echo(
-            f"{flag.flag_id}  {flag.level:<8} {flag.risk:<7} {flag.probability:5.0%} "
+            f"{flag.flag_id}  {flag.level:<8} {flag.risk:<7} {_.share(flag.probability):>5} "
             f"{flag.trend:<8} {flag.client_id}  {flag.client_name or ''}"
         )
         for reason in flag.reasons:
             typer.echo(f"      - {reason['text']}")
-        typer.echo(f"      next: {flag.next_step}")
+        typer.echo("      " + _("next: {step}", step=flag.next_step))
 
 
 def _act(ctx: typer.Context, action: str, flag_id: str, **values: object) -> None:
@@ -76,12 +79,20 @@ def _act(ctx: typer.Context, action: str, flag_id: str, **values: object) -> Non
         else:
             flag = flag_actions.give_feedback(engine, flag_id, actor=actor(), **values)  # type: ignore[arg-type]
     except (flag_actions.FlagNotFoundError, flag_actions.FlagClearedError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+        raise fail(exc) from None
     except ValueError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
-    typer.echo(f"{flag.flag_id}: {action} recorded for {flag.client_id} ({flag.risk}) by {actor()}")
+        raise fail(exc, 2) from None
+    _ = said()
+    typer.echo(
+        _(
+            "{flag_id}: {action} recorded for {client_id} ({risk}) by {actor}",
+            flag_id=flag.flag_id,
+            action=action,
+            client_id=flag.client_id,
+            risk=flag.risk,
+            actor=actor(),
+        )
+    )
 
 
 @flags_app.command("ack")

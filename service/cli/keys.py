@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from service.cli.common import actor, engine_for, settings_from
+from service.cli.common import actor, engine_for, fail, said, settings_from
 
 keys_app = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=True)
 
@@ -24,9 +24,17 @@ def keys_create(
     try:
         key_id, secret = create_key(engine_for(settings_from(ctx)), role, email, actor())
     except ValueError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
-    typer.echo(f"created key {key_id} ({role}, {email.strip().lower()}); keep it now:", err=True)
+        raise fail(exc, 2) from None
+    _ = said()
+    typer.echo(
+        _(
+            "created key {key_id} ({role}, {email}); keep it now:",
+            key_id=key_id,
+            role=role,
+            email=email.strip().lower(),
+        ),
+        err=True,
+    )
     typer.echo(secret)
 
 
@@ -35,11 +43,15 @@ def keys_list(ctx: typer.Context) -> None:
     """Every key: id, role, email, created, revoked (never the key itself)."""
     from risk.store.keys import list_keys
 
+    _ = said()
     for key in list_keys(engine_for(settings_from(ctx))):
         revoked = key["revoked_at"]
-        state = f"revoked {revoked:%Y-%m-%d}" if isinstance(revoked, dt.datetime) else "active"
+        if isinstance(revoked, dt.datetime):
+            state = _("revoked {day}", day=_.day(revoked))
+        else:
+            state = _("active")
         created = key["created_at"]
-        stamp = f"{created:%Y-%m-%d}" if isinstance(created, dt.datetime) else ""
+        stamp = _.day(created) if isinstance(created, dt.datetime) else ""
         typer.echo(f"{key['key_id']}  {key['role']:<8} {key['email']:<32} {stamp}  {state}")
 
 
@@ -48,10 +60,10 @@ def keys_revoke(ctx: typer.Context, key_id: Annotated[str, typer.Argument()]) ->
     """Revoke a key: requests with it get 401 from then on, and its web sessions end."""
     from risk.store.keys import revoke_key
 
+    _ = said()
     if not revoke_key(engine_for(settings_from(ctx)), key_id):
-        typer.echo(f"error: no active key {key_id!r}", err=True)
-        raise typer.Exit(1)
-    typer.echo(f"revoked {key_id}")
+        raise fail(_("no active key {key_id}", key_id=repr(key_id)))
+    typer.echo(_("revoked {key_id}", key_id=key_id))
 
 
 def register(app: typer.Typer) -> None:

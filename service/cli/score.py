@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from service.cli.common import actor, engine_for, settings_from
+from service.cli.common import actor, engine_for, fail, said, settings_from
 from service.cli.data import load_into
 from service.cli.flags import print_flags
 
@@ -62,34 +62,58 @@ def score(
             )
             _print_run(summary)
     except ValueError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+        raise fail(exc) from None
     if top:
         print_flags(list_flags(engine, today=summary.as_of)[:top])
 
 
 def _print_run(summary: RunSummary) -> None:
+    _ = said()
     for risk, note in summary.notes.items():
-        typer.echo(f"{risk}: not scored: {note}", err=True)
+        typer.echo(_("{risk}: not scored: {note}", risk=risk, note=note), err=True)
     if summary.same_date_run is not None:
         typer.echo(
-            f"run {summary.same_date_run} at {summary.as_of} finished while this one computed: "
-            "it stands, and this one stored nothing"
+            _(
+                "run {run_id} at {as_of} finished while this one computed: "
+                "it stands, and this one stored nothing",
+                run_id=summary.same_date_run,
+                as_of=_.day(summary.as_of),
+            )
         )
         return
     levels = ", ".join(
-        f"{risk} {counts['high']} high / {counts['elevated']} elevated"
+        _(
+            "{risk} {high} high / {elevated} elevated",
+            risk=risk,
+            high=_.number(counts["high"]),
+            elevated=_.number(counts["elevated"]),
+        )
         for risk, counts in summary.levels.items()
     )
     typer.echo(
-        f"run {summary.run_id} at {summary.as_of}: {summary.clients:,} clients with "
-        f"{', '.join(summary.models.values())}; {levels}; flags opened {summary.opened}, "
-        f"cleared {summary.cleared}; alerts queued {summary.alerts}"
+        _.ngettext(
+            "run {run_id} at {as_of}: {n} client with {models}; {levels}; "
+            "flags opened {opened}, cleared {cleared}; alerts queued {alerts}",
+            "run {run_id} at {as_of}: {n} clients with {models}; {levels}; "
+            "flags opened {opened}, cleared {cleared}; alerts queued {alerts}",
+            summary.clients,
+            run_id=summary.run_id,
+            as_of=_.day(summary.as_of),
+            models=", ".join(summary.models.values()),
+            levels=levels,
+            opened=_.number(summary.opened),
+            cleared=_.number(summary.cleared),
+            alerts=_.number(summary.alerts),
+        )
     )
     if summary.later_run_on is not None:
         typer.echo(
-            f"  dated before the latest run ({summary.later_run_on}): scores kept for history, "
-            "flags and alerts left as they stand"
+            "  "
+            + _(
+                "dated before the latest run ({day}): scores kept for history, "
+                "flags and alerts left as they stand",
+                day=_.day(summary.later_run_on),
+            )
         )
 
 

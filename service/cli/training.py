@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from service.cli.common import iso_date, load_or_exit, settings_from, show_table, steps
+from service.cli.common import fail, iso_date, load_or_exit, said, settings_from, show_table, steps
 
 thresholds_app = typer.Typer(help="Probability thresholds of the levels.", no_args_is_help=True)
 
@@ -39,16 +39,24 @@ def train(
             cache_dir=settings.home / "cache",
             say=say,
         )
+    _ = said()
     for result in results:
+        # The decision is the champion gate's record, as MLflow keeps it: in English.
         typer.echo(f"\n{result.target}: {result.decision}")
         if result.table is not None:
             typer.echo(show_table(result.table))
         if result.slices is not None:
             pr_auc = result.slices["pr_auc"].unstack("scorer")
-            typer.echo("PR-AUC by slice:\n" + pr_auc.to_string(float_format=lambda v: f"{v:.3f}"))
+            typer.echo(
+                _("PR-AUC by slice:") + "\n" + pr_auc.to_string(float_format="{:.3f}".format)
+            )
     typer.echo(
-        f"\ntrained in {time.perf_counter() - began:.0f}s; tracking at "
-        f"{settings.mlflow_tracking_uri}",
+        "\n"
+        + _(
+            "trained in {seconds}s; tracking at {uri}",
+            seconds=_.number(time.perf_counter() - began),
+            uri=settings.mlflow_tracking_uri,
+        ),
         err=True,
     )
 
@@ -65,9 +73,17 @@ def promote(
     try:
         by = move_alias(settings_from(ctx).mlflow_tracking_uri, name, version, reason)
     except ValueError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
-    typer.echo(f"{name} v{version} is @champion (by {by}: {reason})")
+        raise fail(exc) from None
+    _ = said()
+    typer.echo(
+        _(
+            "{name} v{version} is @champion (by {by}: {reason})",
+            name=name,
+            version=version,
+            by=by,
+            reason=reason,
+        )
+    )
 
 
 def backtest(
@@ -110,8 +126,16 @@ def backtest(
     for target, table in result.tables.items():
         typer.echo(f"\n{target}")
         typer.echo(show_table(table))
+    _ = said()
     typer.echo(
-        f"\nwrote {out} ({len(result.scores):,} rows) in {time.perf_counter() - began:.0f}s",
+        "\n"
+        + _.ngettext(
+            "wrote {out} ({n} row) in {seconds}s",
+            "wrote {out} ({n} rows) in {seconds}s",
+            len(result.scores),
+            out=out,
+            seconds=_.number(time.perf_counter() - began),
+        ),
         err=True,
     )
 
@@ -128,22 +152,37 @@ def thresholds_suggest(
     try:
         backtest = read_backtest(str(scores))
     except (OSError, ValueError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+        raise fail(exc) from None
     found = suggest(backtest, load_or_exit(bundle))
+    _ = said()
     if not found:
-        typer.echo(
-            "error: the backtest's weeks hold no known outcome to set thresholds by", err=True
-        )
-        raise typer.Exit(1)
+        raise fail(_("the backtest's weeks hold no known outcome to set thresholds by"))
+    # Comments for a reader, then lines for a .env file: those stay as they are, in
+    # any language, with a decimal point.
     for risk, s in found.items():
         typer.echo(
-            f"# {risk}: weekly top-10% precision {s.top_precision:.2f}, "
-            f"base rate {s.base_rate:.3f}\n"
-            f"#   high >= {s.high:.3f}: {s.high_share:.1%} of client-weeks, precision "
-            f"{s.high_precision:.2f}, recall {s.high_recall:.2f}\n"
-            f"#   elevated >= {s.elevated:.3f}: {s.elevated_share:.1%} of client-weeks, precision "
-            f"{s.elevated_precision:.2f}, recall {s.elevated_recall:.2f}\n"
+            "# "
+            + _(
+                "{risk}: weekly top-10% precision {precision}, base rate {base_rate}",
+                risk=risk,
+                precision=_.number(s.top_precision, 2),
+                base_rate=_.number(s.base_rate, 3),
+            )
+        )
+        for level, threshold, share, precision, recall in (
+            ("high", s.high, s.high_share, s.high_precision, s.high_recall),
+            ("elevated", s.elevated, s.elevated_share, s.elevated_precision, s.elevated_recall),
+        ):
+            typer.echo(
+                f"#   {level} >= {threshold:.3f}: "
+                + _(
+                    "{share} of client-weeks, precision {precision}, recall {recall}",
+                    share=_.percent(share * 100, 1),
+                    precision=_.number(precision, 2),
+                    recall=_.number(recall, 2),
+                )
+            )
+        typer.echo(
             f"RISK_{risk.upper()}_HIGH={s.high:.3f}\nRISK_{risk.upper()}_ELEVATED={s.elevated:.3f}"
         )
 

@@ -74,16 +74,6 @@ def seconds(moment: Moment) -> float:
     return datetime(moment.year, moment.month, moment.day, tzinfo=UTC).timestamp()
 
 
-def compact(value: float, _: Words) -> str:
-    """An axis label: 950, 12k, 1.2M (1,2M in German)."""
-    size = abs(value)
-    if size >= 1_000_000:
-        return _.number(value / 1_000_000, 0 if size >= 10_000_000 else 1) + "M"
-    if size >= 1_000:
-        return _.number(value / 1_000, 0 if size >= 10_000 else 1) + "k"
-    return _.number(value)
-
-
 def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
     """Round values from ``low`` to at least ``high``: steps of 1, 2 or 5 x 10^k."""
     if high <= low:
@@ -232,7 +222,7 @@ def line_chart(
         y0, y1 = y_range
         ticks = nice_ticks(y0, y1)
     frame = _Frame(min(times), max(times), y0, y1)
-    fmt = y_label or (lambda v: compact(v, words))
+    fmt = y_label or words.compact
     body = [*_y_axis(frame, ticks, fmt), *_month_ticks(frame, words)]
     for s in drawn:
         dash = ' stroke-dasharray="6 4"' if s.dashed else ""

@@ -5,6 +5,7 @@ template as ``_("...")``."""
 
 from __future__ import annotations
 
+from risk.invoices import BASIS_LINKED, BASIS_PERIOD
 from risk.wording import N_
 
 RISK_NAMES = {"dispute": N_("Invoice dispute"), "churn": N_("Churn")}
@@ -20,6 +21,10 @@ NAMES: dict[str, dict[str, str]] = {
         "steady": N_("Steady"),
         "falling": N_("Falling"),
         "cleared": N_("Cleared"),
+    },
+    "basis": {
+        BASIS_LINKED: N_("Time entries linked to the invoice"),
+        BASIS_PERIOD: N_("Billable time of the project in the invoice's period"),
     },
     "verdict": {
         "valid": N_("Yes, valid"),

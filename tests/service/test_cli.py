@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -169,3 +170,27 @@ def test_features_for_a_weekly_series(tmp_path: Path, monkeypatch: pytest.Monkey
         "2025-02-24",
         "2025-03-03",
     ]
+
+
+def test_the_command_line_speaks_the_users_language(tmp_path: Path) -> None:
+    german = {"LANG": "de_DE.UTF-8"}
+    out = tmp_path / "bundle"
+    made = runner.invoke(app, ["simulate", str(out), "--clients", "5", "--months", "2"], env=german)
+    assert made.exit_code == 0, made.output
+    assert "simuliere 5 Kunden über 2 Monate (Seed 0) ..." in made.stderr
+    assert re.search(r"geschrieben in \d+,\d s: clients 5", made.stderr), made.stderr
+    checked = runner.invoke(app, ["validate", str(out)], env=german)
+    assert f"{out}: gültiges Export-Bündel" in checked.output
+    home = ["--home", str(tmp_path / "home")]
+    created = runner.invoke(
+        app, [*home, "keys", "create", "--role", "pm", "--email", "pm@example.com"], env=german
+    )
+    assert created.exit_code == 0, created.output
+    assert "(pm, pm@example.com); jetzt aufbewahren:" in created.stderr
+    unknown = runner.invoke(app, [*home, "keys", "revoke", "k-none"], env=german)
+    assert unknown.exit_code == 1
+    assert "Fehler: kein aktiver Schlüssel 'k-none'" in unknown.output
+    # A language we do not have (and the C locale) reads English.
+    for other in ({"LANG": "fr_FR.UTF-8"}, {"LANG": "C"}):
+        again = runner.invoke(app, [*home, "keys", "revoke", "k-none"], env=other)
+        assert "error: no active key 'k-none'" in again.output

@@ -555,8 +555,8 @@ def test_silences_are_gaps_over_twice_the_usual_one() -> None:
     assert title is not None
     assert title.text == "<20> & 2025-01-28"
     assert charts.nice_ticks(0, 131_400) == [0, 50_000, 100_000, 150_000]
-    assert charts.compact(131_400, words("de")) == "131k"
-    assert charts.compact(1_250_000, words("de")) == "1,2M"
+    assert words("de").compact(131_400) == "131k"
+    assert words("de").compact(1_250_000) == "1,2M"
 
 
 class _Marked(gettext.NullTranslations):
