@@ -4,14 +4,16 @@ Sentences come from gettext catalogs, one per language, at
 ``risk/locale/<lang>/LC_MESSAGES/billing_risk.po``: the reason sentences and next
 steps, the alerts, the invoice explanation, the web page, the charts' labels and
 the command line's words. The English text is the message id; each catalog holds
-every message (the English one too, so a wording change never needs code), with
-plural forms where a count appears. Numbers, percentages, money, months and dates
+every message, with plural forms where a count appears. The English catalog
+translates none: English is written in the code, and when it changes ``make
+catalogs`` leaves the new text untranslated in the other catalogs, which a test
+reports until a translator has read it. Numbers, percentages, money, months and dates
 come from Babel by the language's locale, here and nowhere else.
 
 The catalogs are read from their ``.po`` files the first time a language is used
-(parsed by Babel and compiled in memory, about 10 ms each): no build step, and no
-compiled ``.mo`` file that could fall behind its source in an editable install or
-a clone. ``make catalogs`` extracts the messages from the code and templates and
+(parsed by Babel and compiled in memory, under 10 ms each: ``make bench``): no build
+step, and no compiled ``.mo`` file that could fall behind its source in an editable
+install or a clone. ``make catalogs`` extracts the messages from the code and templates and
 updates the catalogs (``pybabel extract`` and ``update``).
 
 Adding a language is a catalog and one entry in ``LANGUAGES`` (the README says
