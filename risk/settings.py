@@ -120,6 +120,43 @@ class Settings(BaseSettings):
         default=120.0, gt=0, description="How long a deliverer holds a claimed alert."
     )
 
+    # The worker (`risk worker`): when it scores, how it delivers, how it reports.
+    score_schedule: str = Field(
+        default="0 6 * * *",
+        description="When the worker scores: a cron expression (minute hour day month "
+        "weekday) in RISK_TIMEZONE.",
+    )
+    timezone: str = Field(
+        default="UTC",
+        description="The IANA time zone of the schedule and the digest (e.g. Europe/Berlin).",
+    )
+    score_after_ingest_seconds: float = Field(
+        default=300.0,
+        ge=0,
+        description="Score this long after the last new data arrived (0: not after new data).",
+    )
+    score_after_ingest_max_seconds: float = Field(
+        default=3600.0,
+        gt=0,
+        description="...but never later than this after the first arrival.",
+    )
+    outbox_poll_seconds: float = Field(
+        default=5.0, gt=0, description="How often the worker looks for alerts to send."
+    )
+    job_lease_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="How long a worker holds a claimed score job without renewing it: a job "
+        "whose worker died is claimed again after this.",
+    )
+    digest_time: str = Field(
+        default="07:00",
+        description="When each lead's daily digest is sent (HH:MM in RISK_TIMEZONE; empty: none).",
+    )
+    digest_pms: bool = Field(
+        default=False, description="Also send each PM a digest of their clients' flags."
+    )
+
     @model_validator(mode="after")
     def _default_locations(self) -> Settings:
         home = self.home.expanduser().resolve()

@@ -216,8 +216,11 @@ class IngestOut(BaseModel):
 
 class ScoreJob(BaseModel):
     job_id: int
-    status: Literal["running", "done", "failed"]
-    started_at: datetime
+    status: Literal["queued", "running", "done", "failed"]
+    kind: Literal["api", "cli", "schedule", "ingest"] = Field(
+        description="Who asked: the API, the command line, the schedule or new data."
+    )
+    started_at: datetime | None = Field(description="Empty while the job waits for a worker.")
     finished_at: datetime | None
     run_id: int | None
     error: str | None
@@ -227,7 +230,32 @@ class ModelsOut(BaseModel):
     models: dict[str, str | None] = Field(description="The champion version in use per risk.")
 
 
+class LastRun(BaseModel):
+    run_id: int
+    as_of: date
+    finished_at: datetime
+    seconds: float = Field(description="How long the run took.")
+    clients: int
+    flags_opened: int | None
+    flags_cleared: int | None
+    alerts_queued: int | None
+
+
+class Outbox(BaseModel):
+    pending: int
+    oldest_pending_seconds: float | None = Field(description="Age of the oldest waiting alert.")
+
+
+class Worker(BaseModel):
+    last_heartbeat: datetime | None = Field(description="None: no worker is running.")
+    next_run: datetime | None = Field(description="The next scheduled score run.")
+    last_run: LastRun | None
+    outbox: Outbox
+
+
 class Health(BaseModel):
     status: Literal["ok", "degraded"]
+    reasons: list[str] = Field(description="Why the service is degraded (empty when ok).")
     database: str
     models: dict[str, str | None]
+    worker: Worker | None = Field(description="None while the database cannot be reached.")

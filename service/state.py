@@ -1,14 +1,11 @@
-"""What a running app holds besides its database: the champions in use, the score jobs
-started through the API, and the Prometheus metrics."""
+"""What a running app holds besides its database: the champions in use and the Prometheus
+metrics. Score jobs live in the database (``risk.scoring.jobs``): the worker runs them."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from sqlalchemy import Engine
@@ -51,49 +48,34 @@ class Metrics:
             ["risk", "version"],
             registry=self.registry,
         )
-        self.runs = Counter(
-            "billing_risk_score_runs", "Score runs started through the API.", registry=self.registry
+        self.heartbeat = Gauge(
+            "billing_risk_worker_heartbeat_timestamp_seconds",
+            "When a worker last beat (0: none running).",
+            registry=self.registry,
         )
-
-
-class ScoreJobs:
-    """At most one score run at a time; the API answers 202 and the run goes on."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.jobs: dict[int, dict[str, Any]] = {}
-
-    def start(self, work: Callable[[], int]) -> dict[str, Any] | None:
-        if not self.lock.acquire(blocking=False):
-            return None
-        job_id = len(self.jobs) + 1
-        job: dict[str, Any] = {
-            "job_id": job_id,
-            "status": "running",
-            "started_at": datetime.now(UTC),
-            "finished_at": None,
-            "run_id": None,
-            "error": None,
-        }
-        self.jobs[job_id] = job
-
-        def run() -> None:
-            try:
-                job["run_id"] = work()
-                job["status"] = "done"
-            except Exception as exc:  # reported on the job, not lost in a thread
-                job["status"] = "failed"
-                job["error"] = str(exc)[:500]
-                log.exception("score job failed", extra={"fields": {"job_id": job_id}})
-            finally:
-                job["finished_at"] = datetime.now(UTC)
-                self.lock.release()
-
-        threading.Thread(target=run, name=f"score-job-{job_id}", daemon=True).start()
-        return job
-
-    def running(self) -> dict[str, Any] | None:
-        return next((j for j in self.jobs.values() if j["status"] == "running"), None)
+        self.next_run = Gauge(
+            "billing_risk_next_run_timestamp_seconds",
+            "The next scheduled score run.",
+            registry=self.registry,
+        )
+        self.last_run_seconds = Gauge(
+            "billing_risk_last_run_seconds",
+            "How long the last score run took.",
+            registry=self.registry,
+        )
+        self.last_run_finished = Gauge(
+            "billing_risk_last_run_timestamp_seconds",
+            "When the last score run finished.",
+            registry=self.registry,
+        )
+        self.oldest_alert = Gauge(
+            "billing_risk_oldest_pending_alert_seconds",
+            "Age of the oldest alert waiting in the outbox.",
+            registry=self.registry,
+        )
+        self.runs = Counter(
+            "billing_risk_score_runs", "Score runs queued through the API.", registry=self.registry
+        )
 
 
 @dataclass
@@ -103,7 +85,6 @@ class AppState:
     engine: Engine
     settings: Settings
     metrics: Metrics = field(default_factory=Metrics)
-    jobs: ScoreJobs = field(default_factory=ScoreJobs)
     models: dict[str, Model] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)

@@ -52,7 +52,49 @@ def _facts(payload: dict[str, Any]) -> dict[str, str]:
 def subject(payload: dict[str, Any]) -> str:
     """``[billing-risk] HIGH dispute risk: Client name``, or its German wording."""
     _ = _words(payload)
+    if _is_digest(payload):
+        changes = len(payload.get("changes") or [])
+        return "[billing-risk] " + _.ngettext(
+            "Daily digest: {n} flag moved", "Daily digest: {n} flags moved", changes
+        )
     return "[billing-risk] " + _("{level} {risk} risk: {name}", **_facts(payload))
+
+
+def _is_digest(payload: dict[str, Any]) -> bool:
+    return payload.get("kind") == "digest"
+
+
+def _digest_lines(payload: dict[str, Any]) -> list[str]:
+    """A digest's body: the moved flags by what happened, each with reasons and link."""
+    _ = _words(payload)
+    headings = {
+        "opened": _("Opened"),
+        "rose": _("Rose"),
+        "fell": _("Fell"),
+        "cleared": _("Cleared"),
+    }
+    lines = [
+        _(
+            "{day}: the flags of your clients that moved since your last digest",
+            day=_.day(str(payload.get("day", ""))),
+        )
+    ]
+    for change, heading in headings.items():
+        moved = [c for c in payload.get("changes") or [] if c.get("change") == change]
+        if not moved:
+            continue
+        lines += ["", f"{heading} ({_.number(len(moved))})"]
+        for item in moved:
+            facts = _facts({**item, "language": payload.get("language")})
+            if change == "cleared":
+                line = _("{name} (client {client_id}): {risk} risk cleared{was}", **facts)
+            else:
+                line = _("{name} (client {client_id}): {level} {risk} risk{was}", **facts)
+            lines.append(f"- {line}")
+            lines += [f"    {reason}" for reason in item.get("reasons") or []]
+            if item.get("url"):
+                lines.append(f"    {item['url']}")
+    return lines
 
 
 def _headline(payload: dict[str, Any]) -> str:
@@ -76,6 +118,12 @@ def _probability(payload: dict[str, Any]) -> str:
 def text_body(alert_id: str, payload: dict[str, Any]) -> str:
     """The plain-text alert: what, why, the next step and the link."""
     _ = _words(payload)
+    if _is_digest(payload):
+        footer = _(
+            "Digest {alert_id}. A repeated message with this id is the same digest.",
+            alert_id=alert_id,
+        )
+        return "\n".join([*_digest_lines(payload), "", "-- ", footer]) + "\n"
     lines = [_headline(payload)]
     probability = _probability(payload)
     if probability:
@@ -134,6 +182,16 @@ def slack_message(payload: dict[str, Any]) -> dict[str, Any]:
     """``{"text": ..., "blocks": [...]}`` carrying the payload's facts."""
     alert_id = str(payload.get("alert_id", ""))
     _ = _words(payload)
+    if _is_digest(payload):
+        text = "\n".join(_digest_lines(payload))
+        return {
+            "text": _slack_escape(subject(payload)),
+            "blocks": [
+                {"type": "header", "text": {"type": "plain_text", "text": subject(payload)[:150]}},
+                {"type": "section", "text": {"type": "mrkdwn", "text": _slack_escape(text)[:3000]}},
+                {"type": "context", "elements": [{"type": "mrkdwn", "text": f"digest {alert_id}"}]},
+            ],
+        }
     headline = _headline(payload)
     # Labels are looked up outside f-strings, where message extraction finds them.
     why, step, link = _("Why:"), _("Next step:"), _("Open:")

@@ -43,6 +43,7 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -160,7 +161,7 @@ class _Claimed:
     attempts: int
     # What queue() may change while we send: if either differs at marking time,
     # the lead has not seen the newest state yet.
-    level: str
+    level: str | None
     run_id: int | None
 
 
@@ -171,12 +172,15 @@ def deliver(
     worker: str | None = None,
     now: datetime | None = None,
     limit: int = 500,
+    stop: Callable[[], bool] | None = None,
 ) -> DeliveryReport:
     """Send up to ``limit`` due pending alerts, oldest first, through the configured channels.
 
     ``worker`` names this deliverer in the lease (default: host, process and a
     random suffix). ``now`` fixes the clock (tests, replays); by default each
-    step reads the current time, so a lease starts when its row is claimed.
+    step reads the current time, so a lease starts when its row is claimed. ``stop``
+    is asked before each alert: a worker told to stop finishes the alert in hand and
+    leaves the rest for later.
     """
     owner = (worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}")[:100]
 
@@ -204,6 +208,8 @@ def deliver(
     channels = Channels(settings)
     try:
         for alert_id in due:
+            if stop is not None and stop():
+                break
             claimed = _claim(engine, str(alert_id), owner, clock(), lease)
             if claimed is None:  # another deliverer has it, or it was sent meanwhile
                 continue
@@ -276,7 +282,7 @@ def _claim(
         recipient=str(row.recipient),
         payload=dict(row.payload),
         attempts=int(row.attempts),
-        level=str(row.level),
+        level=row.level,
         run_id=row.run_id,
     )
 
@@ -289,7 +295,7 @@ def _record_sent(engine: Engine, claimed: _Claimed, owner: str, at: datetime, ch
                 alerts.c.alert_id == claimed.alert_id,
                 alerts.c.state == "pending",
                 alerts.c.leased_by == owner,
-                alerts.c.level == claimed.level,
+                alerts.c.level.is_not_distinct_from(claimed.level),
                 alerts.c.run_id.is_not_distinct_from(claimed.run_id),
             )
             .values(
@@ -303,7 +309,7 @@ def _record_sent(engine: Engine, claimed: _Claimed, owner: str, at: datetime, ch
             )
         ).rowcount
         if marked == 1:
-            log.info("alert %s sent by %s", claimed.alert_id, channel)
+            log.debug("alert %s sent by %s", claimed.alert_id, channel)
             return "sent"
         # A score run replaced the waiting alert while we sent the old state: the
         # newer one waits under a new key and goes out next. Not a failed attempt.

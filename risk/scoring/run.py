@@ -111,6 +111,7 @@ def score(
     as_of: date | None = None,
     models: dict[str, Model] | None = None,
     notes: dict[str, str] | None = None,
+    within: Callable[[Connection, int], None] | None = None,
 ) -> RunSummary:
     """Score every active client at ``as_of`` (default: the latest event date) and store it.
 
@@ -122,7 +123,10 @@ def score(
     run's trends compare with the latest run of an *earlier* date, as the first run of
     the date did, so the week's ``rising`` and ``new`` survive. Two runs of one date
     at once store one: the second to get the lock finds the first finished after it
-    began and stores nothing (``same_date_run``)."""
+    began and stores nothing (``same_date_run``).
+
+    ``within`` is called in the run's transaction just before it commits, with the
+    run's id (a score job marks itself done there); if it raises, nothing is stored."""
     bundle = read_bundle(engine)
     as_of = as_of or last_event_date(bundle)
     if models is None:
@@ -142,7 +146,17 @@ def score(
     }
     try:
         return _store_run(
-            engine, settings, started_by, as_of, started, models, notes, assessed, features, clients
+            engine,
+            settings,
+            started_by,
+            as_of,
+            started,
+            models,
+            notes,
+            assessed,
+            features,
+            clients,
+            within,
         )
     except _AlreadyScoredError as twin:
         return RunSummary(
@@ -175,6 +189,7 @@ def _store_run(
     assessed: dict[str, pd.DataFrame],
     features: pd.DataFrame,
     clients: pd.DataFrame,
+    within: Callable[[Connection, int], None] | None = None,
 ) -> RunSummary:
     """Store the run, its scores and signals, and move the flags: one transaction."""
     with engine.begin() as connection:
@@ -234,8 +249,17 @@ def _store_run(
         connection.execute(
             update(score_runs)
             .where(score_runs.c.run_id == run_id)
-            .values(finished_at=datetime.now(UTC))
+            .values(
+                finished_at=datetime.now(UTC),
+                outcome={
+                    "opened": summary.opened,
+                    "cleared": summary.cleared,
+                    "alerts": summary.alerts,
+                },
+            )
         )
+        if within is not None:
+            within(connection, run_id)
     return summary
 
 

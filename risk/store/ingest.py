@@ -20,6 +20,7 @@ from features.bundle.checks import check_bundle
 from features.bundle.contract import FILES
 from features.bundle.parse import parse_frame
 from features.bundle.validation import SHOWN_LENGTH, ProblemLog, shown
+from risk.store.arrivals import note_arrival
 from risk.store.load import read_table, upsert
 from risk.store.tables import KEYS
 
@@ -108,6 +109,7 @@ def ingest(engine: Engine, file: str, rows: list[dict[str, Any]]) -> IngestRepor
         sent = {name for row in rows for name in row}
         left_out = frozenset(c.name for c in spec.columns if c.name not in sent)
         added, changed, unchanged = upsert(connection, file, batch, left_out)
+        note_arrival(connection, "ingest", added + changed)
     return IngestReport(file=file, added=added, changed=changed, unchanged=unchanged)
 
 

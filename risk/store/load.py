@@ -26,6 +26,7 @@ from features.bundle.contract import FILES
 from features.bundle.load import Bundle
 from features.bundle.parse import parse_frame
 from features.bundle.validation import ProblemLog
+from risk.store.arrivals import note_arrival
 from risk.store.db import require_current
 from risk.store.tables import CONTRACT, KEYS, bundle_loads
 
@@ -64,6 +65,7 @@ def load(engine: Engine, bundle: Bundle, loaded_by: str, source: str = "") -> Lo
             )
         ).inserted_primary_key
         assert inserted is not None  # an autoincrement key always comes back
+        note_arrival(connection, "load", sum(added.values()) + sum(changed.values()))
     return LoadReport(load_id=int(inserted[0]), added=added, changed=changed, unchanged=unchanged)
 
 

@@ -115,6 +115,8 @@ score_runs = Table(
     Column("clients", Integer, nullable=False, server_default=text("0")),
     # Why a risk was not scored (no champion, no labels), by risk.
     Column("notes", JSON, nullable=False),
+    # What the run changed: {"opened": n, "cleared": n, "alerts": n} (for /health).
+    Column("outcome", JSON, nullable=True),
 )
 
 scores = Table(
@@ -199,10 +201,13 @@ alerts = Table(
     metadata,
     # Also the idempotency key a receiver sees (header, Message-ID).
     Column("alert_id", String(40), primary_key=True),
-    Column("flag_id", ForeignKey("flags.flag_id"), nullable=False, index=True),
-    Column("client_id", String(ID_MAX_LENGTH), nullable=False),
-    Column("risk", String(20), nullable=False),
-    Column("level", String(20), nullable=False),
+    # flag: a flag's level rose; digest: a recipient's daily digest (no flag, client,
+    # risk or level of its own: its payload lists the flags that moved).
+    Column("kind", String(20), nullable=False, server_default=text("'flag'")),
+    Column("flag_id", ForeignKey("flags.flag_id"), nullable=True, index=True),
+    Column("client_id", String(ID_MAX_LENGTH), nullable=True),
+    Column("risk", String(20), nullable=True),
+    Column("level", String(20), nullable=True),
     Column("recipient", String(320), nullable=False),
     Column("payload", JSON, nullable=False),
     Column("state", String(20), nullable=False),  # pending | sent | failed
@@ -253,4 +258,65 @@ web_sessions = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),
     # Sign-out or revocation: the row stays, so a replayed cookie finds it ended.
     Column("ended_at", DateTime(timezone=True), nullable=True),
+)
+
+score_jobs = Table(
+    "score_jobs",
+    metadata,
+    # Every score run starts as a job: from the API, the CLI, the schedule or new data,
+    # so every run shows in one history, and a worker that dies leaves its job to be
+    # claimed again when the lease runs out.
+    Column("job_id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(20), nullable=False),  # api | cli | schedule | ingest
+    # One job per schedule tick or batch of arrivals, however many workers see it.
+    Column("key", String(100), nullable=True, unique=True),
+    Column("as_of", Date, nullable=True),  # None: the latest event date when it runs
+    Column("requested_by", String(200), nullable=False),
+    Column("status", String(20), nullable=False),  # queued | running | done | failed
+    Column("queued_at", DateTime(timezone=True), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=True),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("lease_until", DateTime(timezone=True), nullable=True),
+    Column("leased_by", String(100), nullable=True),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("run_id", ForeignKey("score_runs.run_id"), nullable=True),
+    Column("error", Text, nullable=True),
+    Index(None, "status", "queued_at"),
+)
+
+data_arrivals = Table(
+    "data_arrivals",
+    metadata,
+    # New data through `risk load` or `POST /ingest`, written in the same transaction
+    # as the rows: the worker scores once the arrivals settle (the debounce).
+    Column("arrival_id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("source", String(20), nullable=False),  # load | ingest
+    Column("rows", Integer, nullable=False),
+    # The job that scores this arrival; None while it waits.
+    Column("job_id", ForeignKey("score_jobs.job_id"), nullable=True, index=True),
+)
+
+workers = Table(
+    "workers",
+    metadata,
+    # A running `risk worker`: its heartbeat and its next scheduled run, for /health.
+    Column("worker_id", String(100), primary_key=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("beat_at", DateTime(timezone=True), nullable=False),
+    Column("next_run", DateTime(timezone=True), nullable=True),
+    Column("stopped_at", DateTime(timezone=True), nullable=True),
+)
+
+digests = Table(
+    "digests",
+    metadata,
+    # One daily digest per recipient and day, whichever worker queues it first.
+    Column("recipient", String(EMAIL_MAX_LENGTH), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("queued_at", DateTime(timezone=True), nullable=False),
+    # The flag changes after the previous digest's queued_at, up to this one's.
+    Column("changes", Integer, nullable=False),
+    # None when nothing changed: no email, but the day is done.
+    Column("alert_id", String(40), nullable=True),
 )

@@ -13,7 +13,10 @@ from service.cli.data import load_into
 from service.cli.flags import print_flags
 
 if TYPE_CHECKING:
-    from risk.scoring.run import RunSummary
+    from sqlalchemy import Engine
+
+    from risk.scoring.run import Model, RunSummary
+    from risk.settings import Settings
 
 
 def score(
@@ -33,7 +36,6 @@ def score(
     """Score every active client with the @champion models and update flags and alerts."""
     from risk.scoring.flags import list_flags
     from risk.scoring.run import champions, last_event_date
-    from risk.scoring.run import score as run_score
     from risk.store.load import read_bundle
 
     settings = settings_from(ctx)
@@ -52,19 +54,54 @@ def score(
         models, notes = champions(settings)
         end = day or last_event_date(read_bundle(engine))
         for back in range(weeks - 1, -1, -1):
-            summary = run_score(
-                engine,
-                settings,
-                actor(),
-                as_of=end - dt.timedelta(days=7 * back),
-                models=models,
-                notes=notes,
+            summary = _run_as_job(
+                engine, settings, end - dt.timedelta(days=7 * back), models, notes
             )
             _print_run(summary)
     except ValueError as exc:
         raise fail(exc) from None
     if top:
         print_flags(list_flags(engine, today=summary.as_of)[:top])
+
+
+#: How often a waiting ``risk score`` asks again whether the running job is done.
+WAIT_SECONDS = 2.0
+
+
+def _run_as_job(
+    engine: Engine,
+    settings: Settings,
+    as_of: dt.date,
+    models: dict[str, Model],
+    notes: dict[str, str],
+) -> RunSummary:
+    """Score as a job this process claims itself: one history with the worker's runs,
+    and never at once with another job (it waits, saying so, while one runs)."""
+    import os
+    import socket
+    import time
+
+    from risk.scoring import jobs
+
+    owner = f"{socket.gethostname()}:{os.getpid()}:cli"
+    said_waiting = False
+    while (
+        job := jobs.start(engine, "cli", actor(), owner, settings.job_lease_seconds, as_of)
+    ) is None:
+        if not said_waiting:
+            _ = said()
+            running = next((j for j in jobs.recent(engine, 20) if j["status"] == "running"), None)
+            typer.echo(
+                _(
+                    "waiting: score job {job_id} is running",
+                    job_id=running["job_id"] if running else "?",
+                ),
+                err=True,
+            )
+            said_waiting = True
+        time.sleep(WAIT_SECONDS)
+    with jobs.leased(engine, int(job.job_id), owner, settings.job_lease_seconds):
+        return jobs.run(engine, settings, job, owner, models=models, notes=notes)
 
 
 def _print_run(summary: RunSummary) -> None:

@@ -1,4 +1,5 @@
-"""``/score`` and ``/models``: start a score run, follow it, pick up a moved champion."""
+"""``/score`` and ``/models``: queue a score run for the worker, follow it, pick up a moved
+champion."""
 
 from __future__ import annotations
 
@@ -6,14 +7,18 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
+from sqlalchemy import select
 
 from features.risks import NAMES
-from risk.scoring.run import score as run_score
+from risk.scoring import jobs
+from risk.store.tables import score_jobs
 from service import schemas
 from service.deps import Operator, StateDep
 from service.errors import ApiError, not_found
 
 router = APIRouter(tags=["scoring"])
+#: Job ids are the database's 32-bit integers: a larger one names no job (a 422).
+MAX_JOB_ID = 2**31 - 1
 
 
 @router.post("/score", status_code=202, response_model=schemas.ScoreJob)
@@ -22,41 +27,50 @@ def post_score(
     state: StateDep,
     as_of: Annotated[date | None, Query(description="Default: the latest event date.")] = None,
 ) -> dict[str, Any]:
-    """Start a score run now (one at a time); poll ``GET /score/{job_id}``."""
-    models, notes = state.champions()
+    """Queue a score run for the worker (``risk worker``); poll ``GET /score/{job_id}``.
+    A run for the same date still waiting is answered instead of a second one."""
+    models, _ = state.champions()
     if not models:
         raise ApiError(
             409, ["models"], "no @champion loaded: train, then POST /models/reload", "no_models"
         )
-
-    def work() -> int:
-        summary = run_score(
-            state.engine, state.settings, caller.actor, as_of=as_of, models=models, notes=notes
-        )
-        state.metrics.scored.set(summary.clients)
-        return summary.run_id
-
-    job = state.jobs.start(work)
-    if job is None:
-        running = state.jobs.running()
-        raise ApiError(
-            409,
-            ["score"],
-            f"a score run is already running (job {running['job_id'] if running else '?'})",
-            "busy",
-        )
+    with state.engine.begin() as connection:
+        waiting = connection.execute(
+            select(score_jobs.c.job_id)
+            .where(score_jobs.c.status == "queued", score_jobs.c.as_of.is_not_distinct_from(as_of))
+            .order_by(score_jobs.c.job_id)
+            .limit(1)
+        ).scalar()
+        job_id = waiting or jobs.queue(connection, "api", caller.actor, as_of)
+    assert job_id is not None  # a job without a key is always queued
     state.metrics.runs.inc()
-    return job
+    return _shown(jobs.get(state.engine, int(job_id)))
+
+
+@router.get("/score", response_model=list[schemas.ScoreJob])
+def list_score_jobs(
+    caller: Operator,
+    state: StateDep,
+    limit: Annotated[int, Query(ge=1, le=500, description="Jobs, newest first.")] = 50,
+) -> list[dict[str, Any]]:
+    """The latest score jobs, newest first: from the API, the CLI, the schedule and new data."""
+    return [_shown(job) for job in jobs.recent(state.engine, limit)]
 
 
 @router.get("/score/{job_id}", response_model=schemas.ScoreJob)
 def get_score_job(
-    job_id: Annotated[int, Path(ge=1)], caller: Operator, state: StateDep
+    job_id: Annotated[int, Path(ge=1, le=MAX_JOB_ID)], caller: Operator, state: StateDep
 ) -> dict[str, Any]:
-    """A score job's state."""
-    if job_id not in state.jobs.jobs:
+    """A score job's state: queued, running, done (with its run) or failed (with the error)."""
+    job = jobs.get(state.engine, job_id)
+    if job is None:
         raise not_found("score job", ["path", "job_id"])
-    return state.jobs.jobs[job_id]
+    return _shown(job)
+
+
+def _shown(job: dict[str, Any] | None) -> dict[str, Any]:
+    assert job is not None
+    return {name: job[name] for name in schemas.ScoreJob.model_fields}
 
 
 @router.post("/models/reload", response_model=schemas.ModelsOut)

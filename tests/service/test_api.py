@@ -22,12 +22,14 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from risk.scoring import jobs
 from risk.settings import Settings
 from risk.store.db import make_engine
 from risk.store.keys import create_key, revoke_key
-from risk.store.tables import CONTRACT
+from risk.store.tables import CONTRACT, alerts, workers
+from risk.worker import heartbeat
 from service.app import create_app
 from service.logs import configure
 from tests.service.api_firm import ROLES, ScoredFirm, open_flags
@@ -423,14 +425,47 @@ def test_a_revoked_key_is_refused(api: TestClient, api_settings: Settings) -> No
         problem(api.post("/models/reload", headers=headers), 401, ["header", "X-API-Key"])
 
 
-def test_health_and_metrics_need_no_key(api: TestClient) -> None:
+def test_health_and_metrics_need_no_key(api: TestClient, api_settings: Settings) -> None:
     health = api.get("/health")
     assert health.status_code == 200
-    assert health.json() == {
-        "status": "ok",
-        "database": "ok",
-        "models": {"dispute": "1", "churn": "1"},
-    }
+    found = health.json()
+    # No worker has started: nothing scores on schedule or sends alerts, and it says so.
+    assert found["status"] == "degraded"
+    assert found["reasons"] == ["no worker is running (start `risk worker`)"]
+    assert found["database"] == "ok"
+    assert found["models"] == {"dispute": "1", "churn": "1"}
+    worker = found["worker"]
+    assert worker["last_heartbeat"] is None
+    assert worker["next_run"] is None
+    assert worker["last_run"]["clients"] > 0
+    assert worker["last_run"]["flags_opened"] >= 0
+    engine = make_engine(api_settings.database_url)
+    try:
+        with engine.connect() as connection:
+            pending = connection.execute(
+                select(func.count()).select_from(alerts).where(alerts.c.state == "pending")
+            ).scalar_one()
+        assert worker["outbox"]["pending"] == pending
+        # A worker beating now: healthy.
+        start = datetime.now(UTC)
+        heartbeat.beat(engine, "test-worker", start, start + timedelta(hours=1))
+        found = api.get("/health").json()
+        assert found["status"] == "ok", found
+        assert found["reasons"] == []
+        assert found["worker"]["next_run"] is not None
+        # A beat older than three poll intervals: degraded, with the heartbeat's age.
+        with heartbeat.heartbeat_engine(engine).begin() as connection:
+            connection.execute(
+                update(workers).values(
+                    beat_at=start - timedelta(seconds=4 * api_settings.outbox_poll_seconds)
+                )
+            )
+        found = api.get("/health").json()
+        assert found["status"] == "degraded"
+        assert "heartbeat" in found["reasons"][0]
+        heartbeat.stopped(engine, "test-worker")
+    finally:
+        engine.dispose()
     api.get("/flags")  # a 401, to be counted
     metrics = api.get("/metrics")
     assert metrics.status_code == 200
@@ -676,42 +711,61 @@ def wait_for(api: TestClient, headers: dict[str, str], job_id: int) -> dict[str,
         response = api.get(f"/score/{job_id}", headers=headers)
         assert response.status_code == 200, response.text
         job: dict[str, Any] = response.json()
-        if job["status"] != "running":
+        if job["status"] in ("done", "failed"):
             return job
         time.sleep(0.2)
-    raise AssertionError(f"score job {job_id} still running after 300 s")
+    raise AssertionError(f"score job {job_id} not done after 300 s")
 
 
-def test_score_runs_one_job_at_a_time(
+def run_queued_job(settings: Settings) -> None:
+    """What a worker does with the oldest queued job, in this process (the worker's own
+    code; tests/service/test_worker.py runs it as a process)."""
+    engine = make_engine(settings.database_url)
+    try:
+        job = jobs.claim(engine, "test-worker", settings.job_lease_seconds)
+        assert job is not None, "no job to claim"
+        jobs.run(engine, settings, job, "test-worker")
+    finally:
+        engine.dispose()
+
+
+def test_score_queues_a_job_for_the_worker(
     api: TestClient, api_firm: ScoredFirm, api_settings: Settings
 ) -> None:
     admin, analyst = key(api_firm, "admin"), key(api_firm, "analyst")
-    started = api.post("/score", headers=admin)
-    assert started.status_code == 202, started.text
-    job = started.json()
-    assert job["status"] == "running"
+    queued = api.post("/score", headers=admin)
+    assert queued.status_code == 202, queued.text
+    job = queued.json()
+    assert job["status"] == "queued"
+    assert job["kind"] == "api"
+    assert job["started_at"] is None
     assert job["run_id"] is None
-    second = api.post("/score", headers=analyst)
-    if second.status_code == 409:  # the usual case: a run takes seconds
-        assert f"job {job['job_id']}" in problem(second, 409, ["score"])["msg"]
-        finished = wait_for(api, analyst, job["job_id"])
-    else:  # the first had already finished: then the second is a job of its own
-        assert second.status_code == 202, second.text
-        finished = wait_for(api, analyst, job["job_id"])
-        wait_for(api, analyst, second.json()["job_id"])
+    # The same run asked for again while it waits: the waiting job answers.
+    again = api.post("/score", headers=analyst)
+    assert again.status_code == 202, again.text
+    assert again.json()["job_id"] == job["job_id"]
+    assert api.get(f"/score/{job['job_id']}", headers=analyst).json()["status"] == "queued"
+    listed = api.get("/score", headers=analyst)
+    assert listed.status_code == 200, listed.text
+    assert listed.json()[0] == api.get(f"/score/{job['job_id']}", headers=analyst).json()
+    run_queued_job(api_settings)
+    finished = wait_for(api, analyst, job["job_id"])
     assert finished["status"] == "done", finished
     assert isinstance(finished["run_id"], int)
     assert finished["error"] is None
     assert finished["finished_at"] >= finished["started_at"]
-    # Done: the next one is accepted, with an as-of date.
+    # Done: the next one is a job of its own, with an as-of date.
     later = api.post("/score", headers=admin, params={"as_of": "2025-12-28"})
     assert later.status_code == 202, later.text
+    assert later.json()["job_id"] != job["job_id"]
+    run_queued_job(api_settings)
     assert wait_for(api, admin, later.json()["job_id"])["status"] == "done"
     problem(api.post("/score", headers=admin, params={"as_of": "someday"}), 422, ["query", "as_of"])
+    problem(api.get("/score", headers=admin, params={"limit": 0}), 422, ["query", "limit"])
     # The new runs' flags are what the callers see.
     flags = open_flags(api_settings)
-    listed = every_flag(api, key(api_firm, "pm"), snoozed=True)
-    assert sorted(f["flag_id"] for f in listed) == sorted(
+    listed_flags = every_flag(api, key(api_firm, "pm"), snoozed=True)
+    assert sorted(f["flag_id"] for f in listed_flags) == sorted(
         flags.loc[flags["client_id"].isin(api_firm.visible("pm")), "flag_id"]
     )
 

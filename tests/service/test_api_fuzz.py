@@ -45,6 +45,7 @@ FUZZED = [
     ("POST", "/flags/{flag_id}/snooze"),
     ("POST", "/flags/{flag_id}/feedback"),
     ("POST", "/ingest"),
+    ("GET", "/score"),
     ("GET", "/score/{job_id}"),
     ("GET", "/health"),
     ("GET", "/metrics"),
