@@ -14,6 +14,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.exc import OperationalError
 
 from features.simulation import Simulation, simulate
+from tests.servers import mailbox, receiver  # noqa: F401 (fixtures of every test)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
