@@ -52,8 +52,11 @@ demo: install
 	  { echo "admin $$($(BIN)/risk --home $(DEMO_DIR)/home keys create --role admin --email admin@firm.example 2>/dev/null)"; \
 	    echo "pm    $$($(BIN)/risk --home $(DEMO_DIR)/home keys create --role pm --email $$pm 2>/dev/null)  ($$pm)"; \
 	  } | tee $(DEMO_DIR)/keys.txt
-	@echo "==> serving the API and the web page at http://$(DEMO_HOST):$(DEMO_PORT)/ (Ctrl-C stops)"
-	$(BIN)/risk --home $(DEMO_DIR)/home serve --host $(DEMO_HOST) --port $(DEMO_PORT)
+	@echo "==> serving the API and the web page at http://$(DEMO_HOST):$(DEMO_PORT)/, beside the worker"
+	@echo "    (it scores daily and after new data, delivers alerts, sends digests; Ctrl-C stops both)"
+	@$(BIN)/risk --home $(DEMO_DIR)/home worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	  $(BIN)/risk --home $(DEMO_DIR)/home serve --host $(DEMO_HOST) --port $(DEMO_PORT)
 
 # The browser tests drive Debian's Chromium with its chromedriver: installed when missing.
 test: install-dev
