@@ -125,7 +125,7 @@ def queued_to_claimed(url: str, engine: Engine, home: Path, n: int) -> list[floa
     return waits
 
 
-def _seed_alerts(engine: Engine, n: int) -> None:
+def _seed_alerts(engine: Engine, n: int, tag: str) -> None:
     with engine.begin() as connection:
         run_id = connection.execute(
             insert(score_runs).values(
@@ -138,7 +138,7 @@ def _seed_alerts(engine: Engine, n: int) -> None:
         ).inserted_primary_key[0]  # type: ignore[index]
         for i in range(n):
             flag_id = uuid.uuid4().hex
-            client_id = f"C-{i:06}"
+            client_id = f"C-{tag}-{i:06}"
             connection.execute(
                 insert(flags).values(
                     flag_id=flag_id,
@@ -179,8 +179,8 @@ def _seed_alerts(engine: Engine, n: int) -> None:
             )
 
 
-def alerts_per_second(engine: Engine, settings: Settings, n: int) -> float:
-    _seed_alerts(engine, n)
+def alerts_per_second(engine: Engine, settings: Settings, n: int, tag: str) -> float:
+    _seed_alerts(engine, n, tag)
     began = time.perf_counter()
     report = deliver(engine, settings, limit=n)
     took = time.perf_counter() - began
@@ -233,7 +233,7 @@ def main() -> None:
                             smtp_port=smtp.port,
                             smtp_security="none",
                         )
-                        rates.append(alerts_per_second(engine, settings, args.alerts))
+                        rates.append(alerts_per_second(engine, settings, args.alerts, channel))
                     print(f"{name:<11} alerts/s webhook {rates[0]:.0f}, SMTP {rates[1]:.0f}")
                 finally:
                     engine.dispose()
