@@ -4,6 +4,7 @@ the bundle, dates, and how a long command reports its steps."""
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,9 +32,14 @@ def said() -> Words:
     """The words the command line speaks: the language of the user's locale, read as
     gettext reads it (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``); English
     when that is not one of ours."""
-    from babel import default_locale
-
-    return words(default_locale("LC_MESSAGES") or "en")
+    # Not Babel's default_locale: it also reads LC_CTYPE, which Python itself sets to
+    # C.UTF-8 when the system lacks the user's locale (PEP 538), and a German user
+    # would then read English.
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "").split(":")[0]
+        if value:
+            return words(value)
+    return words("en")
 
 
 def fail(detail: object, code: int = 1) -> typer.Exit:

@@ -45,7 +45,7 @@ def jobs(
 
     found = recent(engine_for(settings_from(ctx)), limit)
     if output == "json":
-        typer.echo(json.dumps(found, default=str, indent=1))
+        typer.echo(json.dumps(found, default=lambda value: value.isoformat(), indent=1))
         return
     _ = said()
     if not found:

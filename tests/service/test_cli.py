@@ -173,7 +173,9 @@ def test_features_for_a_weekly_series(tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 def test_the_command_line_speaks_the_users_language(tmp_path: Path) -> None:
-    german = {"LANG": "de_DE.UTF-8"}
+    # LC_CTYPE as Python sets it where the system lacks the user's locale (PEP 538):
+    # character handling, not the language, so it must not make a German user English.
+    german = {"LANG": "de_DE.UTF-8", "LC_CTYPE": "C.UTF-8"}
     out = tmp_path / "bundle"
     made = runner.invoke(app, ["simulate", str(out), "--clients", "5", "--months", "2"], env=german)
     assert made.exit_code == 0, made.output
