@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from risk.settings import Settings
-from risk.store.tables import alerts, score_runs
+from risk.store.tables import alerts, score_jobs, score_runs
 from risk.worker import heartbeat
 
 #: An alert waiting longer than this makes the service degraded.
@@ -31,6 +31,15 @@ def worker_status(
             .order_by(score_runs.c.run_id.desc())
             .limit(1)
         ).first()
+        # The job's time is the whole run (reading the data and the models too); a run
+        # stored before jobs existed has only its own.
+        job = None
+        if run is not None:
+            job = connection.execute(
+                select(score_jobs.c.started_at, score_jobs.c.finished_at).where(
+                    score_jobs.c.run_id == run.run_id, score_jobs.c.status == "done"
+                )
+            ).first()
         pending, oldest = connection.execute(
             select(func.count(), func.min(alerts.c.created_at)).where(alerts.c.state == "pending")
         ).one()
@@ -47,14 +56,16 @@ def worker_status(
     return {
         "last_heartbeat": None if beat is None else beat["beat_at"],
         "next_run": None if beat is None else beat["next_run"],
-        "last_run": None if run is None else _run(run),
+        "last_run": None if run is None else _run(run, job),
         "outbox": {"pending": int(pending), "oldest_pending_seconds": oldest_age},
         "problems": problems,
     }
 
 
-def _run(run: Any) -> dict[str, Any]:
+def _run(run: Any, job: Any) -> dict[str, Any]:
     started, finished = _utc(run.started_at), _utc(run.finished_at)
+    if job is not None and job.started_at is not None and job.finished_at is not None:
+        started, finished = _utc(job.started_at), _utc(job.finished_at)
     outcome = run.outcome or {}
     return {
         "run_id": run.run_id,

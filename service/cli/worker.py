@@ -24,6 +24,8 @@ def worker(ctx: typer.Context) -> None:
     except ScheduleError as exc:
         raise fail(exc) from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # The migrations' own chatter on every connection check is not the worker's news.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     running = Worker(engine_for(settings), settings, plan)
 
     def stop(signum: int, _: FrameType | None) -> None:
