@@ -24,11 +24,12 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, exists, insert, or_, select, text, update
+from sqlalchemy import Connection, Engine, and_, exists, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from risk.scoring.run import Model, RunSummary, score
 from risk.settings import Settings
+from risk.store.db import serialise
 from risk.store.tables import score_jobs
 
 log = logging.getLogger(__name__)
@@ -111,14 +112,10 @@ def queue(
     return int(inserted[0])
 
 
-#: The advisory lock key that serialises claims on PostgreSQL ("bjobs"), where two
-#: claims of different jobs would not see each other's uncommitted update.
-_CLAIM_LOCK = 0x626A_6F62_73
-
-
 def _serialise(connection: Connection) -> None:
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CLAIM_LOCK})
+    # On PostgreSQL two claims of different jobs would not see each other's
+    # uncommitted update.
+    serialise(connection, "billing-risk score job claim")
 
 
 def _claimable(at: datetime) -> Any:

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from features.build import build_features
 from features.bundle.load import Bundle
@@ -33,13 +33,12 @@ from risk.explain import GROUPS, next_step, reason_group, reason_text
 from risk.scoring.levels import cap_high, levels_of
 from risk.scoring.transitions import assessments, update_flags
 from risk.settings import Settings
+from risk.store.db import serialise
 from risk.store.load import insert_rows, read_bundle
 from risk.store.tables import flags, score_runs, scores, signals
 
 #: Reasons shown per flagged client.
 TOP_REASONS = 3
-#: The advisory lock key that serialises score runs on PostgreSQL ("brisk").
-_RUN_LOCK = 0x6272_6973_6B
 
 
 @dataclass(frozen=True)
@@ -193,8 +192,7 @@ def _store_run(
 ) -> RunSummary:
     """Store the run, its scores and signals, and move the flags: one transaction."""
     with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _RUN_LOCK})
+        serialise(connection, "billing-risk score run")
         # The insert comes first: on SQLite it takes the write lock, so what is read
         # next cannot change before this run commits.
         key = connection.execute(

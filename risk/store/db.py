@@ -15,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import DBAPIError
 
 from risk.settings import LOCK_TIMEOUT_SECONDS
@@ -39,6 +39,18 @@ def is_busy(exc: BaseException) -> bool:
     if isinstance(orig, sqlite3.OperationalError):
         return "locked" in str(orig)
     return getattr(orig, "sqlstate", None) == _PG_LOCK_NOT_AVAILABLE
+
+
+def serialise(connection: Connection, name: str) -> None:
+    """Hold PostgreSQL's transaction-scoped advisory lock ``name`` until the
+    transaction ends (SQLite needs none: its one writer already serialises). The lock
+    is keyed by the schema too, so firms kept in schemas of one database never wait
+    for each other."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:name), hashtext(current_schema()))"),
+            {"name": name},
+        )
 
 
 def make_engine(
