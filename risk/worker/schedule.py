@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cronsim import CronSim, CronSimError
 
-_CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+_CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?")
 
 
 class ScheduleError(ValueError):
@@ -51,16 +51,21 @@ def cron(expression: str, zone: ZoneInfo, setting: str = "RISK_SCORE_SCHEDULE") 
     except CronSimError as exc:
         raise ScheduleError(
             f"{setting}={expression!r} is not a cron expression (minute hour day month "
-            f"weekday, e.g. '0 6 * * *'): {exc}"
+            f"weekday, e.g. '0 6 * * *', or a second first): {exc}"
         ) from None
     return Schedule(expression, zone)
 
 
 def daily(clock: str, zone: ZoneInfo, setting: str = "RISK_DIGEST_TIME") -> Schedule | None:
-    """Every day at ``clock`` (``HH:MM``); None for an empty setting."""
+    """Every day at ``clock`` (``HH:MM`` or ``HH:MM:SS``); None for an empty setting."""
     if not clock.strip():
         return None
     matched = _CLOCK.fullmatch(clock.strip())
     if matched is None:
         raise ScheduleError(f"{setting}={clock!r} is not a time of day such as 07:00")
-    return Schedule(f"{int(matched[2])} {int(matched[1])} * * *", zone)
+    hour, minute, second = int(matched[1]), int(matched[2]), int(matched[3] or 0)
+    # Five fields without seconds: CronSim then follows Debian cron across
+    # daylight-saving changes (a six-field expression would not).
+    if second == 0:
+        return Schedule(f"{minute} {hour} * * *", zone)
+    return Schedule(f"{second} {minute} {hour} * * *", zone)

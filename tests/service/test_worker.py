@@ -274,15 +274,16 @@ def test_two_workers_at_one_tick_make_one_run_and_one_digest_per_lead_after_an_o
     firm = pg_firm
     # The day's flags, moved before the digest.
     score(firm.engine, firm.settings(), "test")
-    tick = _next_minute(at_least=8)
+    # A tick with its second, so the test waits seconds, not up to a minute.
+    tick = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=15)
     with firm.engine.connect() as connection:
         moved = connection.execute(
             select(flags.c.client_id).join(flag_events, flag_events.c.flag_id == flags.c.flag_id)
         ).scalars()
         moved_clients = set(moved)
     env = firm.env(
-        RISK_SCORE_SCHEDULE=f"{tick.minute} {tick.hour} * * *",
-        RISK_DIGEST_TIME=f"{tick.hour:02d}:{tick.minute:02d}",
+        RISK_SCORE_SCHEDULE=f"{tick.second} {tick.minute} {tick.hour} * * *",
+        RISK_DIGEST_TIME=f"{tick.hour:02d}:{tick.minute:02d}:{tick.second:02d}",
         RISK_SMTP_HOST="127.0.0.1",
         RISK_SMTP_PORT=str(port),
         RISK_SMTP_SECURITY="none",
@@ -522,15 +523,6 @@ def _terminate_connections(firm: Firm) -> int:
         admin.dispose()
     firm.engine.dispose()  # this test's own connections went too
     return int(killed)
-
-
-def _next_minute(at_least: float) -> datetime:
-    """The next whole minute at least ``at_least`` seconds away."""
-    now = datetime.now(UTC)
-    tick = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    if (tick - now).total_seconds() < at_least:
-        tick += timedelta(minutes=1)
-    return tick
 
 
 def _leads_of(firm: Firm, client_ids: set[str]) -> dict[str, set[str]]:
