@@ -8,6 +8,8 @@ DEMO_MONTHS ?= 18
 DEMO_SEED ?= 7
 DEMO_HOST ?= 127.0.0.1
 DEMO_PORT ?= 8000
+# Test processes: one per core (pytest-xdist's auto); TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= auto
 
 .PHONY: demo test bench lint install install-dev clean jupyter mlflow-ui catalogs
 
@@ -64,7 +66,7 @@ test: install-dev
 	  sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
 	  $$sudo apt-get update -qq && \
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The analysts' notebooks, against the project's environment and the demo's data.
 # (make demo ends by serving and keeps the terminal: run this in another one.)
