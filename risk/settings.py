@@ -79,6 +79,20 @@ class Settings(BaseSettings):
         default=0.02, ge=0, description="A probability change below this is steady."
     )
 
+    database_pool_size: int = Field(
+        default=10,
+        ge=1,
+        le=1000,
+        description="Database connections each server process keeps open (as many again "
+        "may open under load); PostgreSQL's max_connections must cover every process's.",
+    )
+    serve_threads: int = Field(
+        default=40,
+        ge=1,
+        le=1000,
+        description="Requests each server process handles at once (its thread pool).",
+    )
+
     lock_timeout_seconds: float = Field(
         default=LOCK_TIMEOUT_SECONDS,
         gt=0,

@@ -16,6 +16,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI, Request, Response
 
 from risk.settings import Settings, get_settings
@@ -35,7 +36,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     when empty; a database behind the code is refused at start."""
     settings = settings or get_settings()
     configure()
-    engine = make_engine(settings.database_url, lock_timeout=settings.lock_timeout_seconds)
+    engine = make_engine(
+        settings.database_url,
+        lock_timeout=settings.lock_timeout_seconds,
+        pool_size=settings.database_pool_size,
+    )
     if current_revision(engine) is None:
         upgrade(engine)
     require_current(engine)
@@ -43,6 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Sync routes run in this pool; each holds a database connection while it runs.
+        to_thread.current_default_thread_limiter().total_tokens = settings.serve_threads
         state.load_models()  # once, at start: loading a champion takes seconds
         yield
         engine.dispose()
@@ -64,6 +71,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_web(app, settings)  # the PMs' web page: session cookie, /login, /app/...
     app.add_middleware(BodyLimit)  # outermost: an oversized body is never read whole
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for the environment's settings: what each process of ``risk serve
+    --workers N`` builds (uvicorn imports it by name in every worker process)."""
+    return create_app()
 
 
 async def _observe(

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Path, Request
 from sqlalchemy import Engine
 
-from risk.store.keys import Principal, authenticate
+from risk.store.keys import Principal
 from service.errors import ApiError
 from service.state import AppState
 
@@ -35,7 +35,7 @@ def principal(
             secret = value.strip()
     if not secret:
         raise ApiError(401, ["header", "X-API-Key"], "an API key is required", "missing_key")
-    found = authenticate(engine(request), secret)
+    found = app_state(request).keys.principal(engine(request), secret)
     if found is None:
         raise ApiError(401, ["header", "X-API-Key"], "unknown or revoked API key", "invalid_key")
     request.state.principal = found

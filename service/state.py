@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -12,8 +13,13 @@ from sqlalchemy import Engine
 
 from risk.scoring.run import Model, champions
 from risk.settings import Settings
+from risk.store.keys import Principal, authenticate, hash_key
 
 log = logging.getLogger("billing_risk.api")
+
+#: How long a checked API key is trusted without asking the database again, so a key
+#: revoked by another process is refused within this many seconds.
+KEY_CACHE_SECONDS = 2.0
 
 
 class Metrics:
@@ -78,6 +84,34 @@ class Metrics:
         )
 
 
+class KeyCache:
+    """Keys checked in the last ``seconds``, by their SHA-256: a request then costs no
+    database lookup for its key. A key revoked elsewhere (``risk keys revoke``) is
+    refused once its entry ages out; unknown keys are never kept, so a new key works
+    at once and guessing costs a lookup each."""
+
+    def __init__(self, seconds: float = KEY_CACHE_SECONDS, size: int = 10_000) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._checked: dict[str, tuple[Principal, float]] = {}
+
+    def principal(self, engine: Engine, secret: str) -> Principal | None:
+        """Who holds ``secret`` (None: unknown or revoked), from the cache or the database."""
+        digest = hash_key(secret)
+        now = time.monotonic()
+        hit = self._checked.get(digest)
+        if hit is not None and hit[1] > now:
+            return hit[0]
+        found = authenticate(engine, secret)
+        if found is None:
+            self._checked.pop(digest, None)
+            return None
+        if len(self._checked) >= self.size:
+            self._checked.clear()  # a bound, not an eviction policy: keys are few
+        self._checked[digest] = (found, now + self.seconds)
+        return found
+
+
 @dataclass
 class AppState:
     """The app's own state, one per ``create_app``."""
@@ -88,6 +122,7 @@ class AppState:
     models: dict[str, Model] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    keys: KeyCache = field(default_factory=KeyCache)
 
     def load_models(self) -> dict[str, Model]:
         """Load each risk's ``@champion`` (at start, and on ``POST /models/reload``)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -54,12 +55,17 @@ def serialise(connection: Connection, name: str) -> None:
 
 
 def make_engine(
-    url: str, schema: str | None = None, lock_timeout: float = LOCK_TIMEOUT_SECONDS
+    url: str,
+    schema: str | None = None,
+    lock_timeout: float = LOCK_TIMEOUT_SECONDS,
+    pool_size: int | None = None,
 ) -> Engine:
     """An engine for ``url``; SQLite gets its folder, foreign keys and a busy timeout.
     ``schema`` (PostgreSQL) puts every table in that schema, by the search path. A write
     waits at most ``lock_timeout`` seconds for another writer (``is_busy`` then).
-    Errors never carry the statement's values: they would put client text in logs."""
+    ``pool_size`` connections are kept open (SQLAlchemy's default of 5 otherwise), and
+    as many again open under load. Errors never carry the statement's values: they
+    would put client text in logs."""
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     connect_args: dict[str, object] = {}
@@ -75,7 +81,10 @@ def make_engine(
             options.append(f"-c search_path={schema}")
         connect_args["options"] = " ".join(options)
         address = address.difference_update_query(["options"])
-    engine = create_engine(address, connect_args=connect_args, hide_parameters=True)
+    pool: dict[str, Any] = (
+        {} if pool_size is None else {"pool_size": pool_size, "max_overflow": pool_size}
+    )
+    engine = create_engine(address, connect_args=connect_args, hide_parameters=True, **pool)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -13,6 +14,15 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes (more use more cores: every process is a whole app, "
+            "with its own database connections).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the API and the PMs' web page."""
     import uvicorn
@@ -24,7 +34,24 @@ def serve(
     engine_for(settings)  # migrate an empty database, refuse one behind the code
     configure(whole_process=True)
     # log_config=None: uvicorn keeps the JSON handlers instead of installing its own.
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", log_config=None)
+    if workers == 1:
+        uvicorn.run(
+            create_app(settings), host=host, port=port, log_level="warning", log_config=None
+        )
+        return
+    # Each worker process imports the app by name and reads its settings from the
+    # environment: the command line's own options go there first.
+    for name, value in (ctx.find_root().obj or {}).items():
+        os.environ[f"RISK_{name.upper()}"] = str(value)
+    uvicorn.run(
+        "service.app:app_from_environment",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+        log_config=None,
+    )
 
 
 def config(ctx: typer.Context) -> None:
