@@ -5,18 +5,22 @@ entries linked to it; without links, the billable entries of its project in
 its period), the progress reported over the same period, the project's billed
 to date against delivered value and budget on the invoice's date, and a short
 text the PM can send the client, in German for German clients.
+
+Indexed queries for the one invoice's rows and plain Python over them: no bundle
+parser and no pandas on a request.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+from datetime import date, timedelta
 from typing import Any
 
-import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
-from risk.clients import day_of, find_client
+from risk.clients import find_client
 from risk.store.keys import Principal
-from risk.store.load import read_table
 from risk.store.tables import CONTRACT
 from risk.wording import words
 
@@ -30,70 +34,77 @@ BASES = (BASIS_LINKED, BASIS_PERIOD)
 def explain_invoice(engine: Engine, principal: Principal, invoice_id: str) -> dict[str, Any] | None:
     """The explanation of ``invoice_id``, or None when the caller may not see it."""
     invoices = CONTRACT["invoices"]
+    entries = CONTRACT["time_entries"]
+    progress_table = CONTRACT["progress"]
     if "\x00" in invoice_id:
         return None  # no stored id holds a NUL (ingest refuses them; PostgreSQL cannot)
     with engine.connect() as connection:
-        found = read_table(connection, "invoices", where=invoices.c.invoice_id == invoice_id)
-        if found.empty:
+        invoice = connection.execute(
+            select(invoices).where(invoices.c.invoice_id == invoice_id)
+        ).first()
+        if invoice is None:
             return None
-        invoice = found.iloc[0]
-        client = find_client(connection, principal, str(invoice["client_id"]))
+        client = find_client(connection, principal, invoice.client_id)
         if client is None:
             return None
-        project_id = invoice["project_id"] if isinstance(invoice["project_id"], str) else None
-        entries = CONTRACT["time_entries"]
-        linked = read_table(connection, "time_entries", where=entries.c.invoice_id == invoice_id)
+        project_id = invoice.project_id
+        work_columns = (
+            entries.c.worked_on,
+            entries.c.hours,
+            entries.c.billable,
+            entries.c.amount,
+            entries.c.person,
+            entries.c.role,
+        )
+        linked = connection.execute(
+            select(*work_columns)
+            .where(entries.c.invoice_id == invoice_id)
+            .order_by(entries.c.entry_id)
+        ).all()
         basis = BASIS_LINKED
-        if linked.empty and project_id is not None:
-            linked = read_table(
-                connection, "time_entries", where=entries.c.project_id == project_id
+        if not linked and project_id is not None:
+            end = invoice.period_end or invoice.issued_at
+            in_period = (
+                (entries.c.project_id == project_id)
+                & entries.c.billable
+                & (entries.c.worked_on <= end)
             )
-            start = invoice["period_start"] if pd.notna(invoice["period_start"]) else None
-            end = invoice["period_end"] if pd.notna(invoice["period_end"]) else invoice["issued_at"]
-            in_period = linked["billable"] & (linked["worked_on"] <= end)
-            if start is not None:
-                in_period &= linked["worked_on"] >= start
-            linked = linked[in_period]
+            if invoice.period_start is not None:
+                in_period &= entries.c.worked_on >= invoice.period_start
+            linked = connection.execute(
+                select(*work_columns).where(in_period).order_by(entries.c.entry_id)
+            ).all()
             basis = BASIS_PERIOD
         project = None
-        progress = pd.DataFrame()
+        progress: Sequence[Any] = []
         billed_to_date = None
         if project_id is not None:
-            projects = read_table(
-                connection, "projects", where=CONTRACT["projects"].c.project_id == project_id
-            )
-            project = projects.iloc[0] if len(projects) else None
-            progress = read_table(
-                connection, "progress", where=CONTRACT["progress"].c.project_id == project_id
-            )
-            of_project = read_table(
-                connection, "invoices", where=invoices.c.project_id == project_id
-            )
-            billed_to_date = float(
-                of_project.loc[of_project["issued_at"] <= invoice["issued_at"], "amount"].sum()
-            )
-    issued = invoice["issued_at"]
-    period_start = (
-        invoice["period_start"]
-        if pd.notna(invoice["period_start"])
-        else (linked["worked_on"].min() if len(linked) else issued)
+            projects = CONTRACT["projects"]
+            project = connection.execute(
+                select(projects.c.budget).where(projects.c.project_id == project_id)
+            ).first()
+            progress = connection.execute(
+                select(progress_table.c.reported_at, progress_table.c.percent_complete)
+                .where(progress_table.c.project_id == project_id)
+                .order_by(progress_table.c.reported_at)
+            ).all()
+            billed = connection.execute(
+                select(invoices.c.amount).where(
+                    invoices.c.project_id == project_id,
+                    invoices.c.issued_at <= invoice.issued_at,
+                )
+            ).scalars()
+            billed_to_date = round(math.fsum(billed), 2)
+    issued = invoice.issued_at
+    period_start = invoice.period_start or (
+        min(row.worked_on for row in linked) if linked else issued
     )
-    period_end = invoice["period_end"] if pd.notna(invoice["period_end"]) else issued
+    period_end = invoice.period_end or issued
     work = _work_by_week(linked)
-    reported = (
-        progress[
-            (progress["reported_at"] >= period_start) & (progress["reported_at"] <= period_end)
-        ]
-        if len(progress)
-        else progress
-    )
-    before = progress[progress["reported_at"] <= issued] if len(progress) else progress
-    delivered_percent = (
-        float(before.sort_values("reported_at")["percent_complete"].iloc[-1])
-        if len(before)
-        else None
-    )
-    budget = None if project is None else float(project["budget"])
+    reported = [row for row in progress if period_start <= row.reported_at <= period_end]
+    before = [row for row in progress if row.reported_at <= issued]
+    delivered_percent = float(before[-1].percent_complete) if before else None
+    budget = None if project is None else float(project.budget)
     summary = {
         "budget": budget,
         "billed_to_date": billed_to_date,
@@ -103,81 +114,66 @@ def explain_invoice(engine: Engine, principal: Principal, invoice_id: str) -> di
         else round(budget * delivered_percent / 100, 2),
     }
     language = words(client["language"]).lang
-    hours = float(linked["hours"].sum()) if len(linked) else 0.0
+    hours = math.fsum(row.hours for row in linked)
     return {
         "invoice_id": invoice_id,
         "client_id": client["client_id"],
         "project_id": project_id,
-        "amount": float(invoice["amount"]),
-        "issued_at": day_of(issued),
-        "period_start": day_of(period_start),
-        "period_end": day_of(period_end),
+        "amount": float(invoice.amount),
+        "issued_at": issued,
+        "period_start": period_start,
+        "period_end": period_end,
         "basis": basis,
         "hours": round(hours, 2),
         "work": work,
         "progress": [
-            {"reported_at": day_of(r), "percent_complete": float(p)}
-            for r, p in zip(reported["reported_at"], reported["percent_complete"], strict=True)
-        ]
-        if len(reported)
-        else [],
+            {"reported_at": row.reported_at, "percent_complete": float(row.percent_complete)}
+            for row in reported
+        ],
         "project": summary,
         "language": language,
         "text": _text(language, invoice, hours, work, reported, summary, period_start, period_end),
     }
 
 
-def _work_by_week(entries: pd.DataFrame) -> list[dict[str, Any]]:
-    if entries.empty:
-        return []
-    who = entries["person"].where(entries["person"].notna(), entries["role"]).fillna("team")
-    frame = pd.DataFrame(
-        {
-            "week": entries["worked_on"].dt.to_period("W-SUN").dt.start_time,
-            "person": who.astype(str),
-            "role": entries["role"].astype(object).where(entries["role"].notna(), None),
-            "hours": entries["hours"].to_numpy(dtype="float64"),
-            "amount": entries["amount"].to_numpy(dtype="float64"),
-        }
-    )
-    grouped = (
-        frame.groupby(["week", "person"], sort=True, dropna=False)
-        .agg(role=("role", "first"), hours=("hours", "sum"), amount=("amount", "sum"))
-        .reset_index()
-    )
+def _work_by_week(entries: Sequence[Any]) -> list[dict[str, Any]]:
+    """Hours and amounts by week (from Monday) and person (else role, else "team"), in
+    week then person order; a person's role is the first one given."""
+    grouped: dict[tuple[date, str], dict[str, Any]] = {}
+    for row in entries:
+        week = row.worked_on - timedelta(days=row.worked_on.weekday())
+        person = row.person if row.person is not None else (row.role or "team")
+        line = grouped.setdefault((week, person), {"role": None, "hours": [], "amount": []})
+        if line["role"] is None:
+            line["role"] = row.role
+        line["hours"].append(row.hours)
+        line["amount"].append(row.amount)
     return [
         {
-            "week": w.date(),
-            "person": p,
-            "role": r if isinstance(r, str) else None,
-            "hours": round(float(h), 2),
-            "amount": round(float(a), 2),
+            "week": week,
+            "person": person,
+            "role": line["role"],
+            "hours": round(math.fsum(line["hours"]), 2),
+            "amount": round(math.fsum(line["amount"]), 2),
         }
-        for w, p, r, h, a in zip(
-            grouped["week"],
-            grouped["person"],
-            grouped["role"],
-            grouped["hours"],
-            grouped["amount"],
-            strict=True,
-        )
+        for (week, person), line in sorted(grouped.items(), key=lambda item: item[0])
     ]
 
 
 def _text(
     language: str,
-    invoice: pd.Series,
+    invoice: Any,
     hours: float,
     work: list[dict[str, Any]],
-    reported: pd.DataFrame,
+    reported: list[Any],
     summary: dict[str, Any],
-    start: Any,
-    end: Any,
+    start: date,
+    end: date,
 ) -> str:
     """A few sentences the PM can send the client as they are, in the client's language."""
     _ = words(language)
     people = len({w["person"] for w in work})
-    span = _("{start} to {end}", start=_.day(pd.Timestamp(start)), end=_.day(pd.Timestamp(end)))
+    span = _("{start} to {end}", start=_.day(start), end=_.day(end))
     lines = [
         _.ngettext(
             "Invoice {invoice} for {amount} covers the work from {span}: {hours} hours by {n} "
@@ -185,18 +181,18 @@ def _text(
             "Invoice {invoice} for {amount} covers the work from {span}: {hours} hours by {n} "
             "people.",
             people,
-            invoice=invoice["invoice_id"],
-            amount=_.money(float(invoice["amount"])),
+            invoice=invoice.invoice_id,
+            amount=_.money(float(invoice.amount)),
             span=span,
             hours=_.number(hours, 1),
         )
     ]
-    if len(reported):
+    if reported:
         lines.append(
             _(
                 "Over that period, progress went from {first} to {last}.",
-                first=_.percent(float(reported["percent_complete"].iloc[0])),
-                last=_.percent(float(reported["percent_complete"].iloc[-1])),
+                first=_.percent(float(reported[0].percent_complete)),
+                last=_.percent(float(reported[-1].percent_complete)),
             )
         )
     if summary["budget"] and summary["billed_to_date"] is not None:

@@ -104,11 +104,17 @@ class MessageOut(BaseModel):
     channel: str
     author: str | None
     text: str | None
-    polarity: float | None = Field(description="-1..1; null for a message without text.")
-    billing_question: bool
-    relationship_doubt: bool = Field(
+    scored: bool = Field(
+        description="Whether a score run has read this message yet; one that arrived since "
+        "the last run shows without polarity, question and doubt (null) until the next."
+    )
+    polarity: float | None = Field(
+        description="-1..1; null for a message without text or not yet scored."
+    )
+    billing_question: bool | None = Field(description="Null while the message is not scored.")
+    relationship_doubt: bool | None = Field(
         description="The client writes of budget cuts, changes at the client, other providers, "
-        "pausing or ending the work."
+        "pausing or ending the work. Null while the message is not scored."
     )
 
 

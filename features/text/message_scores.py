@@ -62,10 +62,7 @@ def score_messages(bundle: Bundle, cache_dir: str | Path | None = None) -> pd.Da
     """One row per message of ``bundle`` (same order): ``language``, ``polarity``
     (-1..1, NaN for an empty text), ``billing_question`` and ``relationship_doubt``."""
     messages = bundle.messages
-    language = bundle.clients["language"].to_numpy(dtype=object)
-    given = pd.Series(
-        language[codes_of(messages["client_id"], bundle.clients["client_id"])], index=messages.index
-    ).where(lambda v: v.isin(["en", "de"]))
+    given = _given_languages(bundle)
     text_hash = _text_hash(messages["text"], given, messages["direction"])
     cached = _read_cache(cache_dir)
     if _same_messages(cached, messages["message_id"], text_hash):
@@ -93,6 +90,23 @@ def score_messages(bundle: Bundle, cache_dir: str | Path | None = None) -> pd.Da
         },
         index=messages.index,
     )
+
+
+def text_hashes(bundle: Bundle) -> np.ndarray:
+    """Per message of ``bundle`` (same order), the 64-bit hash of what its scores are
+    read from (text, the client's language, direction): a stored score with another
+    hash, or another ``SCORER_VERSION``, is out of date."""
+    messages = bundle.messages
+    return _text_hash(messages["text"], _given_languages(bundle), messages["direction"])
+
+
+def _given_languages(bundle: Bundle) -> pd.Series:
+    """The client's language where the export gives one we read (else detected)."""
+    messages = bundle.messages
+    language = bundle.clients["language"].to_numpy(dtype=object)
+    return pd.Series(
+        language[codes_of(messages["client_id"], bundle.clients["client_id"])], index=messages.index
+    ).where(lambda v: v.isin(["en", "de"]))
 
 
 def _same_messages(cached: pd.DataFrame, message_ids: pd.Series, text_hash: np.ndarray) -> bool:

@@ -67,9 +67,11 @@ def list_flags(
     today: date | None = None,
     principal: Principal | None = None,
     trend: str | None = None,
+    client_id: str | None = None,
 ) -> list[Flag]:
-    """Open flags, highest level then probability first; a PM's clients only with ``pm``.
-    A flag snoozed until a date is hidden until then, unless ``include_snoozed``."""
+    """Open flags, highest level then probability first; a PM's clients only with ``pm``,
+    one client's with ``client_id``. A flag snoozed until a date is hidden until then,
+    unless ``include_snoozed``."""
     clients = CONTRACT["clients"]
     projects = CONTRACT["projects"]
     query = (
@@ -85,6 +87,8 @@ def list_flags(
         )
     if principal is not None:
         query = query.where(visible_clients(principal, flags.c.client_id))
+    if client_id is not None:
+        query = query.where(flags.c.client_id == client_id)
     if trend is not None:
         query = query.where(flags.c.trend == trend)
     if risk is not None:

@@ -35,10 +35,13 @@ from risk.scoring.transitions import assessments, update_flags
 from risk.settings import Settings
 from risk.store.db import serialise
 from risk.store.load import insert_rows, read_bundle
+from risk.store.message_scores import store_message_scores
 from risk.store.tables import flags, score_runs, scores, signals
 
 #: Reasons shown per flagged client.
 TOP_REASONS = 3
+#: The advisory lock that serialises score runs on PostgreSQL.
+RUN_LOCK = "billing-risk score run"
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,7 @@ def score(
             features,
             clients,
             within,
+            bundle,
         )
     except _AlreadyScoredError as twin:
         return RunSummary(
@@ -188,11 +192,13 @@ def _store_run(
     assessed: dict[str, pd.DataFrame],
     features: pd.DataFrame,
     clients: pd.DataFrame,
-    within: Callable[[Connection, int], None] | None = None,
+    within: Callable[[Connection, int], None] | None,
+    bundle: Bundle,
 ) -> RunSummary:
-    """Store the run, its scores and signals, and move the flags: one transaction."""
+    """Store the run, its scores and signals, what it read in each message, and move the
+    flags: one transaction."""
     with engine.begin() as connection:
-        serialise(connection, "billing-risk score run")
+        serialise(connection, RUN_LOCK)
         # The insert comes first: on SQLite it takes the write lock, so what is read
         # next cannot change before this run commits.
         key = connection.execute(
@@ -232,6 +238,7 @@ def _store_run(
             later_run_on=latest if latest is not None and latest > as_of else None,
         )
         _store_signals(connection, run_id, features)
+        store_message_scores(connection, bundle, settings.home / "cache")
         for risk, frame in assessed.items():
             _store_scores(connection, run_id, as_of, risk, models[risk].version, frame)
             if summary.later_run_on is None:

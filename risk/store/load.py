@@ -20,7 +20,17 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Engine, Table, and_, bindparam, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    select,
+)
 
 from features.bundle.contract import FILES
 from features.bundle.load import Bundle
@@ -28,7 +38,7 @@ from features.bundle.parse import parse_frame
 from features.bundle.validation import ProblemLog
 from risk.store.arrivals import note_arrival
 from risk.store.db import require_current
-from risk.store.tables import CONTRACT, KEYS, bundle_loads
+from risk.store.tables import CONTRACT, KEYS, bundle_loads, message_scores
 
 #: Rows per statement: large enough to be quick, small enough for any driver.
 BATCH = 5_000
@@ -98,7 +108,18 @@ def upsert(
     ]
     insert_rows(connection, table, new)
     _update(connection, table, key, edits, [c for c in compared if c not in key])
+    if name == "messages":
+        # What the last run read in a changed message no longer holds: unscored until
+        # the next run (risk.store.message_scores).
+        forget_scores(connection, [row["message_id"] for row in edits])
     return len(new), len(edits), len(incoming) - len(new) - len(edits)
+
+
+def forget_scores(connection: Connection, message_ids: list[str]) -> None:
+    """Drop what the score run read in these messages."""
+    for start in range(0, len(message_ids), BATCH):
+        batch = message_ids[start : start + BATCH]
+        connection.execute(delete(message_scores).where(message_scores.c.message_id.in_(batch)))
 
 
 def read_bundle(engine: Engine) -> Bundle:

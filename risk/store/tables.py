@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -67,6 +68,14 @@ KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Indexes for the read path (``risk.clients``, ``risk.invoices``): a client's messages
+#: by time, the time entries an invoice links.
+_READ_INDEXES: dict[str, list[tuple[str, ...]]] = {
+    "messages": [("client_id", "sent_at")],
+    "time_entries": [("invoice_id",)],
+}
+
+
 def _contract_table(spec: FileSpec) -> Table:
     key = KEYS[spec.name]
     columns = [
@@ -83,6 +92,7 @@ def _contract_table(spec: FileSpec) -> Table:
         for column in ("client_id", "project_id")
         if column not in key and any(c.name == column for c in spec.columns)
     ]
+    indexes += [Index(None, *columns) for columns in _READ_INDEXES.get(spec.name, [])]
     return Table(spec.name, metadata, *columns, *indexes)
 
 
@@ -143,6 +153,24 @@ signals = Table(
     Column("run_id", ForeignKey("score_runs.run_id"), primary_key=True),
     Column("client_id", String(ID_MAX_LENGTH), primary_key=True),
     Column("features", JSON, nullable=False),
+    # A client's latest signals without reading every client's.
+    Index(None, "client_id", "run_id"),
+)
+
+message_scores = Table(
+    "message_scores",
+    metadata,
+    # What the score run read in each message (features.text.message_scores), so the
+    # timeline shows it without reading the text again. A message whose row changes
+    # loses its score until the next run reads it.
+    Column("message_id", String(ID_MAX_LENGTH), primary_key=True),
+    # The hash of what was read (text, given language, direction), as a signed int64.
+    Column("text_hash", BigInteger, nullable=False),
+    Column("scorer_version", Integer, nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("polarity", Float, nullable=True),
+    Column("billing_question", Boolean, nullable=False),
+    Column("relationship_doubt", Boolean, nullable=False),
 )
 
 flags = Table(

@@ -146,6 +146,7 @@ def web_router() -> APIRouter:
             {
                 "client": detail,
                 "charts": figures,
+                "unread": sum(1 for m in events["messages"] if not m["scored"]),
                 "invoice": explained,
                 "people": sorted(people.values(), key=lambda p: -p["hours"]),
                 "verdicts": FEEDBACK,

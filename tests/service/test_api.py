@@ -28,6 +28,8 @@ from risk.scoring import jobs
 from risk.settings import Settings
 from risk.store.db import make_engine
 from risk.store.keys import create_key, revoke_key
+from risk.store.load import read_bundle
+from risk.store.message_scores import store_message_scores
 from risk.store.tables import CONTRACT, alerts, workers
 from risk.worker import heartbeat
 from service.app import create_app
@@ -412,14 +414,21 @@ def test_bearer_key_works_and_x_api_key_wins(api: TestClient, api_firm: ScoredFi
     problem(api.get("/flags", headers=wrong), 401, ["header", "X-API-Key"])
 
 
-def test_a_revoked_key_is_refused(api: TestClient, api_settings: Settings) -> None:
+def test_a_revoked_key_is_refused_within_five_seconds(
+    api: TestClient, api_settings: Settings
+) -> None:
     engine = make_engine(api_settings.database_url)
     key_id, secret = create_key(engine, "admin", "leaver@firm.example", "test")
     try:
         assert api.get("/flags", headers={"X-API-Key": secret}).status_code == 200
+        # Revoked as `risk keys revoke` does, from outside the server's process.
         assert revoke_key(engine, key_id)
+        revoked = time.monotonic()
     finally:
         engine.dispose()
+    while api.get("/flags", headers={"X-API-Key": secret}).status_code == 200:
+        assert time.monotonic() - revoked < 5, "a revoked key still answered after 5 s"
+        time.sleep(0.1)
     for headers in ({"X-API-Key": secret}, {"Authorization": f"Bearer {secret}"}):
         problem(api.get("/flags", headers=headers), 401, ["header", "X-API-Key"])
         problem(api.post("/models/reload", headers=headers), 401, ["header", "X-API-Key"])
@@ -571,10 +580,27 @@ def test_ingest_adds_once_and_is_idempotent(
     }
     doubt = dict(batch[1], text=said.get(str(clients.loc[client_id, "language"]), said["en"]))
     api.post("/ingest", headers=key(api_firm, "admin"), json={"file": "messages", "rows": [doubt]})
+    # Until a score run reads them, they show unscored, saying so.
     timeline = api.get(f"/clients/{client_id}/timeline", headers=key(api_firm, "pm")).json()
     read = {m["message_id"]: m for m in timeline["messages"]}
+    for message_id in (doubt["message_id"], batch[0]["message_id"]):
+        assert read[message_id]["scored"] is False
+        assert read[message_id]["polarity"] is None
+        assert read[message_id]["relationship_doubt"] is None
+    # What the next score run does in its transaction (tests/risk/test_read_path.py
+    # runs one).
+    engine = make_engine(api_settings.database_url)
+    try:
+        with engine.begin() as connection:
+            store_message_scores(connection, read_bundle(engine), api_settings.home / "cache")
+    finally:
+        engine.dispose()
+    timeline = api.get(f"/clients/{client_id}/timeline", headers=key(api_firm, "pm")).json()
+    read = {m["message_id"]: m for m in timeline["messages"]}
+    assert all(m["scored"] for m in timeline["messages"])
     assert read[doubt["message_id"]]["relationship_doubt"] is (doubt["direction"] == "inbound")
     assert read[batch[0]["message_id"]]["relationship_doubt"] is False
+    assert read[batch[0]["message_id"]]["polarity"] is not None
 
 
 GOOD = {

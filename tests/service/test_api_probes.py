@@ -338,12 +338,14 @@ def test_a_write_that_cannot_get_a_postgresql_lock_is_a_503_and_stores_nothing(
 def test_a_score_run_that_waits_on_another_run_says_the_database_is_busy(
     postgres_firm: Settings,
 ) -> None:
-    from risk.scoring.run import _RUN_LOCK
+    from risk.scoring.run import RUN_LOCK
 
     runs = _count_runs(postgres_firm)
     holder = make_engine(postgres_firm.database_url)
     with holder.connect() as held:
-        held.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _RUN_LOCK})
+        # The run's lock, held by another session (keyed as risk.store.db.serialise keys it).
+        lock = "SELECT pg_advisory_{}(hashtext(:name), hashtext(current_schema()))"
+        held.execute(text(lock.format("lock")), {"name": RUN_LOCK})
         try:
             result = CliRunner().invoke(
                 cli,
@@ -355,7 +357,7 @@ def test_a_score_run_that_waits_on_another_run_says_the_database_is_busy(
                 },
             )
         finally:
-            held.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _RUN_LOCK})
+            held.execute(text(lock.format("unlock")), {"name": RUN_LOCK})
     holder.dispose()
     assert result.exit_code == EXIT_BUSY, result.output
     assert f"error: {BUSY}" in result.output
@@ -461,3 +463,38 @@ def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
         except httpx.TransportError:
             time.sleep(0.2)
     pytest.fail("risk serve did not answer within 60 s")
+
+
+def test_risk_serve_with_two_workers_serves_from_two_processes_and_stops(
+    api_firm: ScoredFirm, tmp_path: Path
+) -> None:
+    """``--workers 2``: two processes answer on one port, with the command line's own
+    ``--home`` (passed to them through the environment), and SIGTERM stops them all."""
+    settings = copy_home(api_firm, tmp_path / "home")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RISK_")}
+    env["MLFLOW_TRACKING_URI"] = settings.mlflow_tracking_uri
+    server = subprocess.Popen(
+        [
+            *(str(Path(sys.executable).parent / "risk"), "--home", str(settings.home)),
+            *("serve", "--port", str(port), "--workers", "2"),
+        ],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_until_up(base, server)
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        commands = [Path(f"/proc/{child}/cmdline").read_bytes() for child in children]
+        # Besides multiprocessing's resource tracker: the two servers.
+        assert sum(b"spawn_main" in command for command in commands) == 2, commands
+        with httpx.Client(base_url=base, headers=key(api_firm, "pm"), timeout=30) as client:
+            answers = [client.get("/flags").status_code for _ in range(20)]
+        assert answers == [200] * 20
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
+    assert server.returncode == 0

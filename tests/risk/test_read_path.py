@@ -1,0 +1,123 @@
+"""The read path: what a score run read in each message is kept for the timeline, a
+message changed since shows unscored until the next run, and the weekly spend series
+is what its definition says."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, func, select
+
+from features.risks import RISKS
+from features.simulation import simulate
+from features.text.message_scores import score_texts
+from risk.clients import spend_by_week, timeline
+from risk.scoring.run import Model, score
+from risk.settings import Settings
+from risk.store.ingest import ingest
+from risk.store.keys import Principal
+from risk.store.load import load, read_bundle
+from risk.store.tables import message_scores
+
+ADMIN = Principal(key_id="k", role="admin", email="admin@firm.example")
+
+
+def _quiet(frame: pd.DataFrame) -> np.ndarray:
+    """A model that flags nobody: what is under test is what the run reads, not its scores."""
+    return np.full(len(frame), 0.01)
+
+
+MODELS = {risk.name: Model(risk=risk.name, version="1", predict=_quiet) for risk in RISKS}
+
+
+@pytest.mark.integration
+def test_a_run_keeps_what_it_read_and_a_changed_message_waits_for_the_next(
+    database: Engine, tmp_path: Path
+) -> None:
+    bundle = simulate(12, 6, seed=4).bundle
+    settings = Settings(home=tmp_path)
+    load(database, bundle, "test")
+    score(database, settings, "test", models=MODELS, notes={})
+    with database.connect() as connection:
+        stored = pd.DataFrame(connection.execute(select(message_scores)).mappings().all())
+    assert len(stored) == len(bundle.messages)
+    # What is kept is what reading each message afresh gives, in its client's language.
+    messages = bundle.messages.set_index("message_id").loc[stored["message_id"]]
+    language = bundle.clients.set_index("client_id")["language"]
+    given = messages["client_id"].map(language).where(lambda v: v.isin(["en", "de"]))
+    fresh = score_texts(messages.reset_index(), given.reset_index(drop=True))
+    inbound = (messages["direction"] == "inbound").to_numpy()
+    np.testing.assert_allclose(
+        stored["polarity"].astype(float), fresh["polarity"].astype(float), equal_nan=True
+    )
+    assert (stored["billing_question"].to_numpy() == (fresh["billing_question"] & inbound)).all()
+    assert (
+        stored["relationship_doubt"].to_numpy() == (fresh["relationship_doubt"] & inbound)
+    ).all()
+
+    # An edited message shows unscored, saying so, until the next run reads it.
+    message = bundle.messages[bundle.messages["direction"] == "inbound"].iloc[-1]
+    row = {
+        "message_id": message["message_id"],
+        "client_id": message["client_id"],
+        "sent_at": message["sent_at"].isoformat(),
+        "channel": message["channel"],
+        "direction": "inbound",
+        "text": "Our budget was cut; we have to put the project on hold.",
+    }
+    ingest(database, "messages", [row])
+    shown = _shown(database, message["client_id"], message["message_id"])
+    assert shown["scored"] is False
+    assert shown["polarity"] is None
+    assert shown["relationship_doubt"] is None
+    assert shown["text"] == row["text"]
+    score(database, settings, "test", models=MODELS, notes={})
+    shown = _shown(database, message["client_id"], message["message_id"])
+    assert shown["scored"] is True
+    assert shown["relationship_doubt"] is True
+    with database.connect() as connection:
+        count = connection.execute(select(func.count()).select_from(message_scores)).scalar()
+    assert count == len(read_bundle(database).messages)
+
+
+def _shown(engine: Engine, client_id: str, message_id: str) -> dict[str, object]:
+    page = timeline(engine, ADMIN, client_id, limit=5_000)
+    assert page is not None
+    return next(m for m in page["messages"] if m["message_id"] == message_id)
+
+
+def _row(**values: object) -> SimpleNamespace:
+    return SimpleNamespace(**values)
+
+
+@pytest.mark.unit
+def test_spend_by_week_bills_delivers_and_budgets_by_sunday() -> None:
+    projects = [
+        _row(project_id="P1", start_date=date(2025, 1, 6), budget=10_000.0),  # a Monday
+        _row(project_id="P2", start_date=date(2025, 1, 20), budget=5_000.0),
+    ]
+    progress = [
+        _row(project_id="P1", reported_at=date(2025, 1, 12), percent_complete=10.0),
+        _row(project_id="P1", reported_at=date(2025, 1, 22), percent_complete=30.0),
+        _row(project_id="P2", reported_at=date(2025, 1, 26), percent_complete=50.0),
+    ]
+    invoices = [
+        _row(issued_at=date(2025, 1, 19), amount=2_000.0),  # a Sunday: counts that week
+        _row(issued_at=date(2025, 1, 31), amount=1_500.5),
+    ]
+    weeks = spend_by_week(projects, progress, invoices)
+    assert [w["week"] for w in weeks] == [
+        date(2025, 1, 12),
+        date(2025, 1, 19),
+        date(2025, 1, 26),
+        date(2025, 2, 2),
+    ]
+    assert [w["billed"] for w in weeks] == [0.0, 2_000.0, 2_000.0, 3_500.5]
+    assert [w["delivered"] for w in weeks] == [1_000.0, 1_000.0, 5_500.0, 5_500.0]
+    assert [w["budget"] for w in weeks] == [10_000.0, 10_000.0, 15_000.0, 15_000.0]
+    assert spend_by_week([], progress, invoices) == []
