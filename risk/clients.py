@@ -211,11 +211,7 @@ def timeline(
             .limit(1)
         ).first()
     day_since, day_end = since.date(), end.date()
-    spend = [
-        week
-        for week in spend_by_week(projects, progress, invoices)
-        if day_since <= week["week"] and week["week"] - timedelta(days=6) <= day_end
-    ]
+    spend = spend_by_week(projects, progress, invoices, day_since, day_end + timedelta(days=6))
     earlier = older is not None or any(row.issued_at < day_since for row in invoices)
     return {
         "client_id": client_id,
@@ -280,10 +276,16 @@ def _invoice(row: Any) -> dict[str, Any]:
 
 
 def spend_by_week(
-    projects: Sequence[Any], progress: Sequence[Any], invoices: Sequence[Any]
+    projects: Sequence[Any],
+    progress: Sequence[Any],
+    invoices: Sequence[Any],
+    since: date = date.min,
+    until: date = date.max,
 ) -> list[dict[str, Any]]:
-    """Per week (ending Sunday): billed to date, delivered to date (each project's latest
-    reported percent complete x its budget) and the budget of the projects started.
+    """Per week (ending Sunday) from the first project's start to the week of the latest
+    event, those ending between ``since`` and ``until``: billed to date, delivered to
+    date (each project's latest reported percent complete x its budget) and the budget
+    of the projects started.
 
     ``projects`` rows have ``project_id``, ``start_date`` and ``budget``; ``progress``
     rows ``project_id``, ``reported_at`` and ``percent_complete``, by date within a
@@ -297,8 +299,9 @@ def spend_by_week(
     start, end = min(events), max(events)
     first_sunday = start + timedelta(days=(6 - start.weekday()) % 7)
     weeks = [
-        first_sunday + timedelta(days=7 * n)
+        week
         for n in range((end + timedelta(days=6) - first_sunday).days // 7 + 1)
+        if since <= (week := first_sunday + timedelta(days=7 * n)) <= until
     ]
     amounts = [0.0]
     for row in sorted(invoices, key=lambda row: row.issued_at):

@@ -120,4 +120,6 @@ def test_spend_by_week_bills_delivers_and_budgets_by_sunday() -> None:
     assert [w["billed"] for w in weeks] == [0.0, 2_000.0, 2_000.0, 3_500.5]
     assert [w["delivered"] for w in weeks] == [1_000.0, 1_000.0, 5_500.0, 5_500.0]
     assert [w["budget"] for w in weeks] == [10_000.0, 10_000.0, 15_000.0, 15_000.0]
+    window = spend_by_week(projects, progress, invoices, date(2025, 1, 13), date(2025, 1, 26))
+    assert window == weeks[1:3]
     assert spend_by_week([], progress, invoices) == []
