@@ -86,6 +86,13 @@ class Settings(BaseSettings):
         description="Database connections each server process keeps open (as many again "
         "may open under load); PostgreSQL's max_connections must cover every process's.",
     )
+    read_cache_mb: int = Field(
+        default=64,
+        ge=0,
+        le=100_000,
+        description="Megabytes of answers each server process keeps for the read routes, "
+        "valid until the data changes (0: none).",
+    )
     serve_threads: int = Field(
         default=40,
         ge=1,

@@ -4,19 +4,40 @@ and database, and the path ids."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Header, Path, Request
+from fastapi import Depends, Header, Path, Request, Response
+from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from risk.store.keys import Principal
 from service.errors import ApiError
+from service.reads import Answer, ReadCache
 from service.state import AppState
 
 
 def app_state(request: Request) -> AppState:
     state: AppState = request.app.state.risk
     return state
+
+
+def reads(request: Request) -> ReadCache:
+    return app_state(request).reads
+
+
+def scope(caller: Principal) -> tuple[str, ...]:
+    """What decides which clients ``caller`` sees (``visible_clients``): keys with the
+    same scope share the read routes' cached answers."""
+    return ("all",) if caller.operator else (caller.role, caller.email)
+
+
+def json_answer(model: type[BaseModel], found: Any) -> Answer:
+    """``found`` as the route's response model makes it: FastAPI's own serialisation."""
+    return Answer(model.model_validate(found).model_dump_json(by_alias=True).encode())
+
+
+def json_response(answer: Answer) -> Response:
+    return Response(answer.body, status_code=answer.status, media_type="application/json")
 
 
 def engine(request: Request) -> Engine:
@@ -54,6 +75,7 @@ def operator(caller: Annotated[Principal, Depends(principal)]) -> Principal:
 
 
 StateDep = Annotated[AppState, Depends(app_state)]
+ReadsDep = Annotated[ReadCache, Depends(reads)]
 EngineDep = Annotated[Engine, Depends(engine)]
 Caller = Annotated[Principal, Depends(principal)]
 Operator = Annotated[Principal, Depends(operator)]

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from risk.scoring.run import Model, champions
 from risk.settings import Settings
 from risk.store.keys import Principal, authenticate, hash_key
+from service.reads import ReadCache
 
 log = logging.getLogger("billing_risk.api")
 
@@ -123,6 +124,10 @@ class AppState:
     notes: dict[str, str] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     keys: KeyCache = field(default_factory=KeyCache)
+    reads: ReadCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reads = ReadCache(self.settings.read_cache_mb * 1024 * 1024)
 
     def load_models(self) -> dict[str, Model]:
         """Load each risk's ``@champion`` (at start, and on ``POST /models/reload``)."""

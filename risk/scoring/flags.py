@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, and_, delete, exists, insert, or_, se
 from risk.scoring.levels import rank
 from risk.store.keys import Principal, visible_clients
 from risk.store.tables import CONTRACT, alerts, flag_events, flags
+from risk.store.versions import bump
 
 FEEDBACK = ("valid", "false_alarm", "premature")
 
@@ -143,6 +144,7 @@ def acknowledge(
         )
         _quiet_waiting_alert(connection, flag)
         _event(connection, flag_id, "acknowledged", actor, level=flag.level)
+        bump(connection)
         return get_flag(connection, flag_id)
 
 
@@ -177,6 +179,7 @@ def snooze(
             until=until,
             note=reason.strip(),
         )
+        bump(connection)
         return get_flag(connection, flag_id)
 
 
@@ -198,6 +201,7 @@ def give_feedback(
         _event(
             connection, flag_id, "feedback", actor, level=flag.level, feedback=verdict, note=note
         )
+        bump(connection)
         return flag
 
 

@@ -37,6 +37,7 @@ from risk.store.db import serialise
 from risk.store.load import insert_rows, read_bundle
 from risk.store.message_scores import store_message_scores
 from risk.store.tables import flags, score_runs, scores, signals
+from risk.store.versions import bump
 
 #: Reasons shown per flagged client.
 TOP_REASONS = 3
@@ -263,6 +264,7 @@ def _store_run(
                 },
             )
         )
+        bump(connection)  # last: its row lock is held until the commit
         if within is not None:
             within(connection, run_id)
     return summary

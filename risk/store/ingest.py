@@ -23,6 +23,7 @@ from features.bundle.validation import SHOWN_LENGTH, ProblemLog, shown
 from risk.store.arrivals import note_arrival
 from risk.store.load import read_table, upsert
 from risk.store.tables import KEYS
+from risk.store.versions import bump
 
 #: At most this many rows per request: bigger imports go through ``risk load``.
 MAX_ROWS = 10_000
@@ -110,6 +111,7 @@ def ingest(engine: Engine, file: str, rows: list[dict[str, Any]]) -> IngestRepor
         left_out = frozenset(c.name for c in spec.columns if c.name not in sent)
         added, changed, unchanged = upsert(connection, file, batch, left_out)
         note_arrival(connection, "ingest", added + changed)
+        bump(connection)
     return IngestReport(file=file, added=added, changed=changed, unchanged=unchanged)
 
 

@@ -39,6 +39,7 @@ from features.bundle.validation import ProblemLog
 from risk.store.arrivals import note_arrival
 from risk.store.db import require_current
 from risk.store.tables import CONTRACT, KEYS, bundle_loads, message_scores
+from risk.store.versions import bump
 
 #: Rows per statement: large enough to be quick, small enough for any driver.
 BATCH = 5_000
@@ -76,6 +77,7 @@ def load(engine: Engine, bundle: Bundle, loaded_by: str, source: str = "") -> Lo
         ).inserted_primary_key
         assert inserted is not None  # an autoincrement key always comes back
         note_arrival(connection, "load", sum(added.values()) + sum(changed.values()))
+        bump(connection)
     return LoadReport(load_id=int(inserted[0]), added=added, changed=changed, unchanged=unchanged)
 
 

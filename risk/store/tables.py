@@ -157,6 +157,16 @@ signals = Table(
     Index(None, "client_id", "run_id"),
 )
 
+data_versions = Table(
+    "data_versions",
+    metadata,
+    # A counter every write that changes what the read routes show moves, in its own
+    # transaction (risk.store.versions): a server's answers cached under one value are
+    # current as long as it stands.
+    Column("name", String(40), primary_key=True),
+    Column("version", BigInteger, nullable=False, server_default=text("0")),
+)
+
 message_scores = Table(
     "message_scores",
     metadata,

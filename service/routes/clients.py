@@ -3,26 +3,40 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from risk.clients import TIMELINE_LIMIT, TIMELINE_MAX_LIMIT, client_detail, timeline
 from service import schemas
-from service.deps import Caller, ClientId, EngineDep
+from service.deps import (
+    Caller,
+    ClientId,
+    EngineDep,
+    ReadsDep,
+    json_answer,
+    json_response,
+    scope,
+)
 from service.errors import not_found
+from service.reads import Answer
 
 router = APIRouter(tags=["clients"])
 
 
 @router.get("/clients/{client_id}", response_model=schemas.ClientOut)
-def get_client(client_id: ClientId, caller: Caller, engine: EngineDep) -> dict[str, Any]:
+def get_client(client_id: ClientId, caller: Caller, engine: EngineDep, reads: ReadsDep) -> Response:
     """Current scores with reasons, open flags, score history, latest signals."""
-    found = client_detail(engine, caller, client_id)
-    if found is None:
+
+    def make() -> Answer | None:
+        found = client_detail(engine, caller, client_id)
+        return None if found is None else json_answer(schemas.ClientOut, found)
+
+    answer = reads.answer(engine, ("client", scope(caller), client_id), make)
+    if answer is None:
         raise not_found("client", ["path", "client_id"])
-    return found
+    return json_response(answer)
 
 
 @router.get("/clients/{client_id}/timeline", response_model=schemas.Timeline)
@@ -30,6 +44,7 @@ def get_timeline(
     client_id: ClientId,
     caller: Caller,
     engine: EngineDep,
+    reads: ReadsDep,
     before: Annotated[
         datetime | None,
         Query(description="The page ends before this instant (default: after the latest)."),
@@ -37,19 +52,27 @@ def get_timeline(
     limit: Annotated[
         int, Query(ge=1, le=TIMELINE_MAX_LIMIT, description="At most this many messages.")
     ] = TIMELINE_LIMIT,
-) -> dict[str, Any]:
+) -> Response:
     """A year of messages with sentiment, invoices, and billed vs delivered vs budget by
     week, newest first by page: ``links.next`` is the page before this one."""
     if before is not None and before.tzinfo is None:
         before = before.replace(tzinfo=UTC)  # the contract's rule: no zone is UTC
-    found = timeline(engine, caller, client_id, before=before, limit=limit)
-    if found is None:
+
+    def make() -> Answer | None:
+        found = timeline(engine, caller, client_id, before=before, limit=limit)
+        if found is None:
+            return None
+        older = found.pop("next_before")
+        found["links"] = {
+            "next": None
+            if older is None
+            else f"/clients/{quote(client_id, safe='')}/timeline?"
+            + urlencode({"before": older.isoformat(), "limit": limit})
+        }
+        return json_answer(schemas.Timeline, found)
+
+    key = ("timeline", scope(caller), client_id, before, limit)
+    answer = reads.answer(engine, key, make)
+    if answer is None:
         raise not_found("client", ["path", "client_id"])
-    older = found.pop("next_before")
-    found["links"] = {
-        "next": None
-        if older is None
-        else f"/clients/{quote(client_id, safe='')}/timeline?"
-        + urlencode({"before": older.isoformat(), "limit": limit})
-    }
-    return found
+    return json_response(answer)

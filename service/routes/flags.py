@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from risk.scoring.flags import (
     FlagClearedError,
@@ -16,8 +16,18 @@ from risk.scoring.flags import (
     snooze,
 )
 from service import schemas
-from service.deps import NO_NUL, Caller, EngineDep, FlagId
+from service.deps import (
+    NO_NUL,
+    Caller,
+    EngineDep,
+    FlagId,
+    ReadsDep,
+    json_answer,
+    json_response,
+    scope,
+)
 from service.errors import ApiError, not_found
+from service.reads import Answer
 
 router = APIRouter(tags=["flags"])
 
@@ -26,6 +36,7 @@ router = APIRouter(tags=["flags"])
 def get_flags(
     caller: Caller,
     engine: EngineDep,
+    reads: ReadsDep,
     risk: Annotated[schemas.Risk | None, Query()] = None,
     level: Annotated[schemas.Level | None, Query()] = None,
     pm: Annotated[
@@ -35,24 +46,32 @@ def get_flags(
     snoozed: Annotated[bool, Query(description="Include snoozed flags.")] = False,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> dict[str, Any]:
+) -> Response:
     """Open flags the caller may see, highest level and probability first."""
-    found = list_flags(
-        engine,
-        pm,
-        risk=risk,
-        level=level,
-        trend=trend,
-        include_snoozed=snoozed,
-        principal=caller,
-    )
-    start = (page - 1) * per_page
-    return {
-        "items": [f.as_dict() for f in found[start : start + per_page]],
-        "total": len(found),
-        "page": page,
-        "per_page": per_page,
-    }
+
+    def make() -> Answer:
+        found = list_flags(
+            engine,
+            pm,
+            risk=risk,
+            level=level,
+            trend=trend,
+            include_snoozed=snoozed,
+            principal=caller,
+        )
+        start = (page - 1) * per_page
+        listed = {
+            "items": [f.as_dict() for f in found[start : start + per_page]],
+            "total": len(found),
+            "page": page,
+            "per_page": per_page,
+        }
+        return json_answer(schemas.FlagPage, listed)
+
+    key = ("flags", scope(caller), risk, level, pm, trend, snoozed, page, per_page)
+    answer = reads.answer(engine, key, make)
+    assert answer is not None  # a list is never "not found"
+    return json_response(answer)
 
 
 def _flag_action(action: Callable[[], Any]) -> dict[str, Any]:

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from risk.invoices import explain_invoice
 from service import schemas
-from service.deps import Caller, EngineDep, InvoiceId
+from service.deps import Caller, EngineDep, InvoiceId, ReadsDep, json_answer, json_response, scope
 from service.errors import not_found
+from service.reads import Answer
 
 router = APIRouter(tags=["invoices"])
 
 
 @router.get("/invoices/{invoice_id}/explanation", response_model=schemas.InvoiceExplanation)
-def get_explanation(invoice_id: InvoiceId, caller: Caller, engine: EngineDep) -> dict[str, Any]:
+def get_explanation(
+    invoice_id: InvoiceId, caller: Caller, engine: EngineDep, reads: ReadsDep
+) -> Response:
     """What the client is paying for, and a text the PM can send."""
-    found = explain_invoice(engine, caller, invoice_id)
-    if found is None:
+
+    def make() -> Answer | None:
+        found = explain_invoice(engine, caller, invoice_id)
+        return None if found is None else json_answer(schemas.InvoiceExplanation, found)
+
+    answer = reads.answer(engine, ("explanation", scope(caller), invoice_id), make)
+    if answer is None:
         raise not_found("invoice", ["path", "invoice_id"])
-    return found
+    return json_response(answer)

@@ -4,6 +4,7 @@ that act on a flag."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -28,6 +29,7 @@ from risk.scoring.flags import list_flags as find_flags
 from risk.store import sessions
 from risk.store.keys import Principal, authenticate
 from risk.wording import words
+from service.reads import Answer
 from service.web import charts
 from service.web.render import (
     client_url,
@@ -42,6 +44,29 @@ from service.web.session import csrf_ok, current, engine_of, flash
 LEVELS = ("high", "elevated")
 #: The default snooze, in days from today.
 SNOOZE_DAYS = 14
+
+
+def cached_page(request: Request, make: Callable[[], Response]) -> Response:
+    """The page ``make`` renders, kept for this session, language and address until the
+    data changes (``service.reads``). A page that shows a one-time message, or sets
+    the language cookie, is rendered every time."""
+    lang, from_query = language(request)
+    if from_query or "flash" in request.session:
+        return make()
+    key = ("page", request.url.path, request.url.query, request.session.get("session"), lang)
+
+    def answer() -> Answer:
+        response = make()
+        headers = {
+            name: value
+            for name, value in response.headers.items()
+            if name not in ("content-length", "set-cookie")
+        }
+        return Answer(bytes(response.body), response.status_code, headers)
+
+    kept = request.app.state.risk.reads.answer(engine_of(request), key, answer)
+    assert kept is not None  # a page always answers
+    return Response(kept.body, status_code=kept.status, headers=kept.headers)
 
 
 def web_router() -> APIRouter:
@@ -96,25 +121,34 @@ def web_router() -> APIRouter:
             return redirect("/login?" + urlencode({"next": "/app/flags"}))
         chosen_risk = risk if risk in NAMES else None
         chosen_level = level if level in LEVELS else None
-        found = find_flags(engine_of(request), risk=chosen_risk, level=chosen_level, principal=user)
-        return render(
-            request,
-            "flags.html",
-            {
-                "flags": found,
-                "risk": chosen_risk or "",
-                "level": chosen_level or "",
-                "risks": NAMES,
-                "levels": LEVELS,
-            },
-            user=user,
-        )
+
+        def make() -> Response:
+            found = find_flags(
+                engine_of(request), risk=chosen_risk, level=chosen_level, principal=user
+            )
+            return render(
+                request,
+                "flags.html",
+                {
+                    "flags": found,
+                    "risk": chosen_risk or "",
+                    "level": chosen_level or "",
+                    "risks": NAMES,
+                    "levels": LEVELS,
+                },
+                user=user,
+            )
+
+        return cached_page(request, make)
 
     @router.get("/app/clients/{client_id}")
     def client_page(request: Request, client_id: str) -> Response:
         user = current(request)
         if user is None:
             return redirect("/login?" + urlencode({"next": client_url(client_id)}))
+        return cached_page(request, lambda: _client_page(request, user, client_id))
+
+    def _client_page(request: Request, user: Principal, client_id: str) -> Response:
         engine = engine_of(request)
         detail = client_detail(engine, user, client_id)
         events = timeline(engine, user, client_id)

@@ -4,7 +4,7 @@ is what its definition says."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -17,8 +17,10 @@ from features.risks import RISKS
 from features.simulation import simulate
 from features.text.message_scores import score_texts
 from risk.clients import spend_by_week, timeline
+from risk.scoring.flags import acknowledge, give_feedback, list_flags, snooze
 from risk.scoring.run import Model, score
 from risk.settings import Settings
+from risk.store import versions
 from risk.store.ingest import ingest
 from risk.store.keys import Principal
 from risk.store.load import load, read_bundle
@@ -123,3 +125,40 @@ def test_spend_by_week_bills_delivers_and_budgets_by_sunday() -> None:
     window = spend_by_week(projects, progress, invoices, date(2025, 1, 13), date(2025, 1, 26))
     assert window == weeks[1:3]
     assert spend_by_week([], progress, invoices) == []
+
+
+def _alarmed(frame: pd.DataFrame) -> np.ndarray:
+    """A model that flags everybody, so there are flags to act on."""
+    return np.full(len(frame), 0.9)
+
+
+@pytest.mark.integration
+def test_every_write_that_reads_show_moves_the_version(database: Engine, tmp_path: Path) -> None:
+    bundle = simulate(8, 4, seed=6).bundle
+
+    def version() -> int:
+        with database.connect() as connection:
+            return versions.current(connection)
+
+    start = version()
+    load(database, bundle, "test")
+    assert version() == start + 1
+    alarmed = {risk.name: Model(risk=risk.name, version="1", predict=_alarmed) for risk in RISKS}
+    score(database, Settings(home=tmp_path), "test", models=alarmed, notes={})
+    assert version() == start + 2
+    flag = list_flags(database, include_snoozed=True)[0]
+    acknowledge(database, flag.flag_id, "pm@firm.example")
+    snooze(database, flag.flag_id, date.today() + timedelta(days=3), "on leave", "pm@firm.example")
+    give_feedback(database, flag.flag_id, "valid", "pm@firm.example")
+    assert version() == start + 5
+    message = bundle.messages.iloc[0]
+    row = {
+        "message_id": "M-NEW",
+        "client_id": message["client_id"],
+        "sent_at": message["sent_at"].isoformat(),
+        "channel": message["channel"],
+        "direction": "inbound",
+        "text": "Thanks.",
+    }
+    ingest(database, "messages", [row])
+    assert version() == start + 6

@@ -25,12 +25,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
 from risk.scoring import jobs
+from risk.scoring.flags import acknowledge
 from risk.settings import Settings
 from risk.store.db import make_engine
 from risk.store.keys import create_key, revoke_key
 from risk.store.load import read_bundle
 from risk.store.message_scores import store_message_scores
 from risk.store.tables import CONTRACT, alerts, workers
+from risk.store.versions import bump
 from risk.worker import heartbeat
 from service.app import create_app
 from service.logs import configure
@@ -434,6 +436,29 @@ def test_a_revoked_key_is_refused_within_five_seconds(
         problem(api.post("/models/reload", headers=headers), 401, ["header", "X-API-Key"])
 
 
+def test_a_kept_answer_is_fresh_after_a_write_from_another_process(
+    api: TestClient, api_firm: ScoredFirm, api_settings: Settings
+) -> None:
+    headers = key(api_firm, "pm")
+    listed = api.get("/flags", headers=headers).json()
+    flag = next(f for f in listed["items"] if f["acknowledged_by"] is None)
+    client = api.get(f"/clients/{flag['client_id']}", headers=headers).json()
+    assert api.get("/flags", headers=headers).json() == listed  # kept: the same answer
+    engine = make_engine(api_settings.database_url)
+    try:  # as `risk flags ack` in another process would
+        acknowledge(engine, flag["flag_id"], "colleague@firm.example")
+    finally:
+        engine.dispose()
+    listed = api.get("/flags", headers=headers).json()
+    moved = next(f for f in listed["items"] if f["flag_id"] == flag["flag_id"])
+    assert moved["acknowledged_by"] == "colleague@firm.example"
+    shown = api.get(f"/clients/{flag['client_id']}", headers=headers).json()
+    assert shown != client
+    assert {f["flag_id"]: f["acknowledged_by"] for f in shown["flags"]}[flag["flag_id"]] == (
+        "colleague@firm.example"
+    )
+
+
 def test_health_and_metrics_need_no_key(api: TestClient, api_settings: Settings) -> None:
     health = api.get("/health")
     assert health.status_code == 200
@@ -593,6 +618,7 @@ def test_ingest_adds_once_and_is_idempotent(
     try:
         with engine.begin() as connection:
             store_message_scores(connection, read_bundle(engine), api_settings.home / "cache")
+            bump(connection)
     finally:
         engine.dispose()
     timeline = api.get(f"/clients/{client_id}/timeline", headers=key(api_firm, "pm")).json()

@@ -1,5 +1,6 @@
-"""The read path: what the score run read in each message, and indexes for one client's
-rows (messages by time, the time entries of an invoice, the latest signals)
+"""The read path: what the score run read in each message, the version of what reads
+show, and indexes for one client's rows (messages by time, the time entries of an
+invoice, the latest signals)
 
 Revision ID: 0006
 Revises: 0005
@@ -29,6 +30,13 @@ def upgrade() -> None:
         sa.Column("relationship_doubt", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("message_id", name="pk_message_scores"),
     )
+    versions = op.create_table(
+        "data_versions",
+        sa.Column("name", sa.String(40), nullable=False),
+        sa.Column("version", sa.BigInteger(), server_default=sa.text("0"), nullable=False),
+        sa.PrimaryKeyConstraint("name", name="pk_data_versions"),
+    )
+    op.bulk_insert(versions, [{"name": "reads", "version": 0}])
     op.create_index("ix_messages_client_id_sent_at", "messages", ["client_id", "sent_at"])
     op.create_index("ix_time_entries_invoice_id", "time_entries", ["invoice_id"])
     op.create_index("ix_signals_client_id_run_id", "signals", ["client_id", "run_id"])
@@ -38,4 +46,5 @@ def downgrade() -> None:
     op.drop_index("ix_signals_client_id_run_id", table_name="signals")
     op.drop_index("ix_time_entries_invoice_id", table_name="time_entries")
     op.drop_index("ix_messages_client_id_sent_at", table_name="messages")
+    op.drop_table("data_versions")
     op.drop_table("message_scores")
