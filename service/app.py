@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from anyio import to_thread
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from risk.settings import Settings, get_settings
 from risk.store.db import current_revision, make_engine, require_current, upgrade
@@ -65,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.settings = settings
     install_errors(app)
-    app.middleware("http")(_observe)
+    app.add_middleware(Observe)
     for module in (flags, clients, invoices, ingest, scoring, ops):
         app.include_router(module.router)
     install_web(app, settings)  # the PMs' web page: session cookie, /login, /app/...
@@ -79,32 +81,51 @@ def app_from_environment() -> FastAPI:
     return create_app()
 
 
-async def _observe(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """Time, count and log every request; answer an unexpected error in our shape."""
-    began = time.perf_counter()
-    status = 500
-    try:
-        response = await call_next(request)
-    except Exception as exc:
-        # Logged here, our way, and answered in the documented shape: left to the
-        # server, it would print the exception's text (which can quote data).
-        log.error("request failed", exc_info=exc, extra={"fields": where(request)})
-        response = internal_error()
-    try:
-        status = response.status_code
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        return response
-    finally:
-        seconds = time.perf_counter() - began
-        fields = where(request)
-        state: AppState = request.app.state.risk
-        state.metrics.latency.labels(
-            route=fields["route"], method=request.method, status=str(status)
-        ).observe(seconds)
-        principal = getattr(request.state, "principal", None)
-        fields.update(
-            status=status, ms=round(seconds * 1000, 1), key_id=getattr(principal, "key_id", None)
-        )
-        log.info("request", extra={"fields": fields})
+class Observe:
+    """Time, count and log every request; answer an unexpected error in our shape.
+    Plain ASGI: Starlette's ``BaseHTTPMiddleware`` would copy every answer through a
+    stream of its own (measured: a tenth of a cached read's time)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        began = time.perf_counter()
+        status = 500
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal status, started
+            if message["type"] == "http.response.start":
+                started, status = True, message["status"]
+                MutableHeaders(scope=message).setdefault("X-Content-Type-Options", "nosniff")
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:
+            # Logged here, our way, and answered in the documented shape: left to the
+            # server, it would print the exception's text (which can quote data).
+            log.error("request failed", exc_info=exc, extra={"fields": where(Request(scope))})
+            if started:
+                raise  # half an answer went out: the server ends the connection
+            await internal_error()(scope, receive, send)
+            status = 500
+        finally:
+            seconds = time.perf_counter() - began
+            request = Request(scope)
+            fields = where(request)
+            state: AppState = request.app.state.risk
+            state.metrics.latency.labels(
+                route=fields["route"], method=request.method, status=str(status)
+            ).observe(seconds)
+            principal = getattr(request.state, "principal", None)
+            fields.update(
+                status=status,
+                ms=round(seconds * 1000, 1),
+                key_id=getattr(principal, "key_id", None),
+            )
+            log.info("request", extra={"fields": fields})

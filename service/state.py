@@ -96,6 +96,11 @@ class KeyCache:
         self.size = size
         self._checked: dict[str, tuple[Principal, float]] = {}
 
+    def cached(self, secret: str) -> Principal | None:
+        """Who holds ``secret`` if it was checked lately; None: ask ``principal``."""
+        hit = self._checked.get(hash_key(secret))
+        return hit[0] if hit is not None and hit[1] > time.monotonic() else None
+
     def principal(self, engine: Engine, secret: str) -> Principal | None:
         """Who holds ``secret`` (None: unknown or revoked), from the cache or the database."""
         digest = hash_key(secret)

@@ -69,10 +69,13 @@ KEYS: dict[str, tuple[str, ...]] = {
 
 
 #: Indexes for the read path (``risk.clients``, ``risk.invoices``): a client's messages
-#: by time, the time entries an invoice links.
+#: by time, the time entries an invoice links, and who sees a client (a PM's projects,
+#: a lead's clients: ``visible_clients`` on every read).
 _READ_INDEXES: dict[str, list[tuple[str, ...]]] = {
     "messages": [("client_id", "sent_at")],
     "time_entries": [("invoice_id",)],
+    "projects": [("pm",)],
+    "clients": [("account_lead",)],
 }
 
 

@@ -1,6 +1,6 @@
 """The read path: what the score run read in each message, the version of what reads
 show, and indexes for one client's rows (messages by time, the time entries of an
-invoice, the latest signals)
+invoice, the latest signals) and for who sees a client (a PM, a lead)
 
 Revision ID: 0006
 Revises: 0005
@@ -39,11 +39,15 @@ def upgrade() -> None:
     op.bulk_insert(versions, [{"name": "reads", "version": 0}])
     op.create_index("ix_messages_client_id_sent_at", "messages", ["client_id", "sent_at"])
     op.create_index("ix_time_entries_invoice_id", "time_entries", ["invoice_id"])
+    op.create_index("ix_projects_pm", "projects", ["pm"])
+    op.create_index("ix_clients_account_lead", "clients", ["account_lead"])
     op.create_index("ix_signals_client_id_run_id", "signals", ["client_id", "run_id"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_signals_client_id_run_id", table_name="signals")
+    op.drop_index("ix_clients_account_lead", table_name="clients")
+    op.drop_index("ix_projects_pm", table_name="projects")
     op.drop_index("ix_time_entries_invoice_id", table_name="time_entries")
     op.drop_index("ix_messages_client_id_sent_at", table_name="messages")
     op.drop_table("data_versions")
