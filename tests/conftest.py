@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 
+# make test runs a process per core: OpenMP and BLAS threads on top would have the
+# processes fight over every core, training three times slower. BLAS is limited by its
+# variables (before numpy loads); OpenMP below, in this process only, because Arrow
+# also sizes its thread pool by OMP_NUM_THREADS and then writes other Parquet bytes.
 if os.environ.get("PYTEST_XDIST_WORKER"):
-    # make test runs a process per core: OpenMP and BLAS threads on top (set before
-    # numpy and scikit-learn load, and inherited by the processes tests start) would
-    # have the processes fight over every core, training three times slower.
-    for _threads in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    for _threads in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(_threads, "1")
 
 import uuid
@@ -23,6 +24,12 @@ from sqlalchemy.exc import OperationalError
 
 from features.simulation import Simulation, simulate
 from tests.servers import mailbox, receiver  # noqa: F401 (fixtures of every test)
+
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    import sklearn.utils._openmp_helpers  # noqa: F401 (loads scikit-learn's OpenMP)
+    from threadpoolctl import threadpool_limits
+
+    _ONE_OPENMP_THREAD = threadpool_limits(limits=1, user_api="openmp")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
