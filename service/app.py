@@ -53,7 +53,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Sync routes run in this pool; each holds a database connection while it runs.
         to_thread.current_default_thread_limiter().total_tokens = settings.serve_threads
         state.load_models()  # once, at start: loading a champion takes seconds
+        state.reads.watch.known()  # starts watching the version before the first read
         yield
+        state.reads.watch.close()
         engine.dispose()
 
     app = FastAPI(
@@ -102,6 +104,10 @@ class Observe:
             if message["type"] == "http.response.start":
                 started, status = True, message["status"]
                 MutableHeaders(scope=message).setdefault("X-Content-Type-Options", "nosniff")
+                if scope["method"] not in ("GET", "HEAD"):
+                    # A write of this process has committed before its answer goes
+                    # out: reads after it must not wait for its notification.
+                    scope["app"].state.risk.reads.watch.written()
             await send(message)
 
         try:

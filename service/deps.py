@@ -63,9 +63,12 @@ async def principal(
     if not secret:
         raise ApiError(401, ["header", "X-API-Key"], "an API key is required", "missing_key")
     state: AppState = request.app.state.risk
-    found = state.keys.cached(secret)
+    # A read may trust a check of the last seconds; a write checks afresh, so a key
+    # revoked elsewhere changes nothing from the moment it is revoked.
+    write = request.method not in ("GET", "HEAD")
+    found = None if write else state.keys.cached(secret)
     if found is None:  # not checked lately: ask the database, off the event loop
-        found = await run_in_threadpool(state.keys.principal, state.engine, secret)
+        found = await run_in_threadpool(state.keys.principal, state.engine, secret, write)
     if found is None:
         raise ApiError(401, ["header", "X-API-Key"], "unknown or revoked API key", "invalid_key")
     request.state.principal = found

@@ -6,20 +6,24 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from sqlalchemy import Engine
 
 from risk.scoring.run import Model, champions
 from risk.settings import Settings
+from risk.store import sessions
 from risk.store.keys import Principal, authenticate, hash_key
+from risk.store.versions import VersionWatch
 from service.reads import ReadCache
 
 log = logging.getLogger("billing_risk.api")
 
-#: How long a checked API key is trusted without asking the database again, so a key
-#: revoked by another process is refused within this many seconds.
+#: How long a checked API key or session is trusted without asking the database again,
+#: so a key revoked by another process is refused within this many seconds.
 KEY_CACHE_SECONDS = 2.0
 
 
@@ -85,13 +89,20 @@ class Metrics:
         )
 
 
-class KeyCache:
-    """Keys checked in the last ``seconds``, by their SHA-256: a request then costs no
-    database lookup for its key. A key revoked elsewhere (``risk keys revoke``) is
-    refused once its entry ages out; unknown keys are never kept, so a new key works
-    at once and guessing costs a lookup each."""
+class RecentlyChecked:
+    """Secrets (API keys, session tokens) checked in the last ``seconds``, by their
+    SHA-256, with who holds them: a request then costs no database lookup for them. A
+    key revoked or a session ended elsewhere (``risk keys revoke``, another server
+    process) is refused once its entry ages out; unknown secrets are never kept, so a
+    new key works at once and guessing costs a lookup each."""
 
-    def __init__(self, seconds: float = KEY_CACHE_SECONDS, size: int = 10_000) -> None:
+    def __init__(
+        self,
+        check: Callable[[Engine, str], Principal | None],
+        seconds: float = KEY_CACHE_SECONDS,
+        size: int = 10_000,
+    ) -> None:
+        self.check = check
         self.seconds = seconds
         self.size = size
         self._checked: dict[str, tuple[Principal, float]] = {}
@@ -101,14 +112,15 @@ class KeyCache:
         hit = self._checked.get(hash_key(secret))
         return hit[0] if hit is not None and hit[1] > time.monotonic() else None
 
-    def principal(self, engine: Engine, secret: str) -> Principal | None:
-        """Who holds ``secret`` (None: unknown or revoked), from the cache or the database."""
+    def principal(self, engine: Engine, secret: str, fresh: bool = False) -> Principal | None:
+        """Who holds ``secret`` (None: unknown, revoked or ended), from the cache or
+        the database (always the database when ``fresh``: a write's check)."""
         digest = hash_key(secret)
         now = time.monotonic()
         hit = self._checked.get(digest)
-        if hit is not None and hit[1] > now:
+        if hit is not None and hit[1] > now and not fresh:
             return hit[0]
-        found = authenticate(engine, secret)
+        found = self.check(engine, secret)
         if found is None:
             self._checked.pop(digest, None)
             return None
@@ -116,6 +128,14 @@ class KeyCache:
             self._checked.clear()  # a bound, not an eviction policy: keys are few
         self._checked[digest] = (found, now + self.seconds)
         return found
+
+    def forget(self, secret: str) -> None:
+        """``secret`` ended here (a sign-out): refused from now on in this process."""
+        self._checked.pop(hash_key(secret), None)
+
+
+def _open_session(engine: Engine, token: str) -> Principal | None:
+    return sessions.find(engine, token, datetime.now(UTC))
 
 
 @dataclass
@@ -128,11 +148,12 @@ class AppState:
     models: dict[str, Model] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
-    keys: KeyCache = field(default_factory=KeyCache)
+    keys: RecentlyChecked = field(default_factory=lambda: RecentlyChecked(authenticate))
+    sessions: RecentlyChecked = field(default_factory=lambda: RecentlyChecked(_open_session))
     reads: ReadCache = field(init=False)
 
     def __post_init__(self) -> None:
-        self.reads = ReadCache(self.settings.read_cache_mb * 1024 * 1024)
+        self.reads = ReadCache(self.settings.read_cache_mb * 1024 * 1024, VersionWatch(self.engine))
 
     def load_models(self) -> dict[str, Model]:
         """Load each risk's ``@champion`` (at start, and on ``POST /models/reload``)."""

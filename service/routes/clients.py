@@ -26,21 +26,23 @@ router = APIRouter(tags=["clients"])
 
 
 @router.get("/clients/{client_id}", response_model=schemas.ClientOut)
-def get_client(client_id: ClientId, caller: Caller, engine: EngineDep, reads: ReadsDep) -> Response:
+async def get_client(
+    client_id: ClientId, caller: Caller, engine: EngineDep, reads: ReadsDep
+) -> Response:
     """Current scores with reasons, open flags, score history, latest signals."""
 
     def make() -> Answer | None:
         found = client_detail(engine, caller, client_id)
         return None if found is None else json_answer(schemas.ClientOut, found)
 
-    answer = reads.answer(engine, ("client", scope(caller), client_id), make)
+    answer = await reads.answer(("client", scope(caller), client_id), make)
     if answer is None:
         raise not_found("client", ["path", "client_id"])
     return json_response(answer)
 
 
 @router.get("/clients/{client_id}/timeline", response_model=schemas.Timeline)
-def get_timeline(
+async def get_timeline(
     client_id: ClientId,
     caller: Caller,
     engine: EngineDep,
@@ -72,7 +74,7 @@ def get_timeline(
         return json_answer(schemas.Timeline, found)
 
     key = ("timeline", scope(caller), client_id, before, limit)
-    answer = reads.answer(engine, key, make)
+    answer = await reads.answer(key, make)
     if answer is None:
         raise not_found("client", ["path", "client_id"])
     return json_response(answer)

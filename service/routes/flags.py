@@ -33,7 +33,7 @@ router = APIRouter(tags=["flags"])
 
 
 @router.get("/flags", response_model=schemas.FlagPage)
-def get_flags(
+async def get_flags(
     caller: Caller,
     engine: EngineDep,
     reads: ReadsDep,
@@ -69,7 +69,7 @@ def get_flags(
         return json_answer(schemas.FlagPage, listed)
 
     key = ("flags", scope(caller), risk, level, pm, trend, snoozed, page, per_page)
-    answer = reads.answer(engine, key, make)
+    answer = await reads.answer(key, make)
     assert answer is not None  # a list is never "not found"
     return json_response(answer)
 

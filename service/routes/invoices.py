@@ -14,7 +14,7 @@ router = APIRouter(tags=["invoices"])
 
 
 @router.get("/invoices/{invoice_id}/explanation", response_model=schemas.InvoiceExplanation)
-def get_explanation(
+async def get_explanation(
     invoice_id: InvoiceId, caller: Caller, engine: EngineDep, reads: ReadsDep
 ) -> Response:
     """What the client is paying for, and a text the PM can send."""
@@ -23,7 +23,7 @@ def get_explanation(
         found = explain_invoice(engine, caller, invoice_id)
         return None if found is None else json_answer(schemas.InvoiceExplanation, found)
 
-    answer = reads.answer(engine, ("explanation", scope(caller), invoice_id), make)
+    answer = await reads.answer(("explanation", scope(caller), invoice_id), make)
     if answer is None:
         raise not_found("invoice", ["path", "invoice_id"])
     return json_response(answer)

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 
 from features.risks import NAMES
 from risk.clients import client_detail, timeline
@@ -39,20 +40,20 @@ from service.web.render import (
     render,
     safe_next,
 )
-from service.web.session import csrf_ok, current, engine_of, flash
+from service.web.session import csrf_ok, current, engine_of, flash, signed_in
 
 LEVELS = ("high", "elevated")
 #: The default snooze, in days from today.
 SNOOZE_DAYS = 14
 
 
-def cached_page(request: Request, make: Callable[[], Response]) -> Response:
+async def cached_page(request: Request, make: Callable[[], Response]) -> Response:
     """The page ``make`` renders, kept for this session, language and address until the
     data changes (``service.reads``). A page that shows a one-time message, or sets
     the language cookie, is rendered every time."""
     lang, from_query = language(request)
     if from_query or "flash" in request.session:
-        return make()
+        return await run_in_threadpool(make)
     key = ("page", request.url.path, request.url.query, request.session.get("session"), lang)
 
     def answer() -> Answer:
@@ -64,7 +65,7 @@ def cached_page(request: Request, make: Callable[[], Response]) -> Response:
         }
         return Answer(bytes(response.body), response.status_code, headers)
 
-    kept = request.app.state.risk.reads.answer(engine_of(request), key, answer)
+    kept = await request.app.state.risk.reads.answer(key, answer)
     assert kept is not None  # a page always answers
     return Response(kept.body, status_code=kept.status, headers=kept.headers)
 
@@ -111,12 +112,13 @@ def web_router() -> APIRouter:
         if isinstance(token, str):
             # Ended in the database: a copy of the cookie opens nothing afterwards.
             sessions.end(engine_of(request), token, datetime.now(UTC))
+            request.app.state.risk.sessions.forget(token)
         request.session.clear()
         return redirect("/login")
 
     @router.get("/app/flags")
-    def flag_list(request: Request, risk: str = "", level: str = "") -> Response:
-        user = current(request)
+    async def flag_list(request: Request, risk: str = "", level: str = "") -> Response:
+        user = await signed_in(request)
         if user is None:
             return redirect("/login?" + urlencode({"next": "/app/flags"}))
         chosen_risk = risk if risk in NAMES else None
@@ -139,14 +141,14 @@ def web_router() -> APIRouter:
                 user=user,
             )
 
-        return cached_page(request, make)
+        return await cached_page(request, make)
 
     @router.get("/app/clients/{client_id}")
-    def client_page(request: Request, client_id: str) -> Response:
-        user = current(request)
+    async def client_page(request: Request, client_id: str) -> Response:
+        user = await signed_in(request)
         if user is None:
             return redirect("/login?" + urlencode({"next": client_url(client_id)}))
-        return cached_page(request, lambda: _client_page(request, user, client_id))
+        return await cached_page(request, lambda: _client_page(request, user, client_id))
 
     def _client_page(request: Request, user: Principal, client_id: str) -> Response:
         engine = engine_of(request)

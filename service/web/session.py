@@ -7,11 +7,11 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import Request
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from risk.settings import Settings
 from risk.store import sessions
@@ -68,11 +68,30 @@ def csrf_ok(request: Request, sent: str) -> bool:
 def current(request: Request) -> Principal | None:
     """The signed-in caller, from the session's row: the cookie alone signs no one in.
     A cookie whose session is unknown, ended or expired, or whose key was revoked,
-    is cleared."""
+    is cleared: at once for a write, which checks afresh; for a read, within
+    ``KEY_CACHE_SECONDS`` when that happened in another process."""
     token = request.session.get("session")
     if not isinstance(token, str):
         return None
-    found = sessions.find(engine_of(request), token, datetime.now(UTC))
+    checked = request.app.state.risk.sessions
+    fresh = request.method not in ("GET", "HEAD")
+    return _signed_in(request, checked.principal(engine_of(request), token, fresh))
+
+
+async def signed_in(request: Request) -> Principal | None:
+    """``current`` for a coroutine: on the event loop when the session was checked
+    lately, else its lookup in a worker thread."""
+    token = request.session.get("session")
+    if not isinstance(token, str):
+        return None
+    checked = request.app.state.risk.sessions
+    found = checked.cached(token)
+    if found is None:
+        found = await run_in_threadpool(checked.principal, engine_of(request), token)
+    return _signed_in(request, found)
+
+
+def _signed_in(request: Request, found: Principal | None) -> Principal | None:
     if found is None:
         request.session.clear()
         return None

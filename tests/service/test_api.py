@@ -416,6 +416,22 @@ def test_bearer_key_works_and_x_api_key_wins(api: TestClient, api_firm: ScoredFi
     problem(api.get("/flags", headers=wrong), 401, ["header", "X-API-Key"])
 
 
+def test_a_revoked_key_writes_nothing_from_the_moment_it_is_revoked(
+    api: TestClient, api_settings: Settings
+) -> None:
+    engine = make_engine(api_settings.database_url)
+    key_id, secret = create_key(engine, "admin", "leaver@firm.example", "test")
+    headers = {"X-API-Key": secret}
+    try:
+        assert api.get("/flags", headers=headers).status_code == 200  # checked: trusted
+        assert api.post("/flags/no-such-flag/ack", headers=headers).status_code == 404
+        assert revoke_key(engine, key_id)
+    finally:
+        engine.dispose()
+    # A write checks the key afresh, though reads may trust the check for seconds.
+    problem(api.post("/flags/no-such-flag/ack", headers=headers), 401, ["header", "X-API-Key"])
+
+
 def test_a_revoked_key_is_refused_within_five_seconds(
     api: TestClient, api_settings: Settings
 ) -> None:

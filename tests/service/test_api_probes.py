@@ -32,6 +32,7 @@ from typer.testing import CliRunner
 
 from features.bundle.contract import TEXT_MAX_LENGTH
 from features.simulation import write_bundle
+from risk.scoring.flags import acknowledge
 from risk.scoring.run import score
 from risk.settings import Settings
 from risk.store.db import BUSY, make_engine, upgrade
@@ -335,6 +336,37 @@ def test_a_write_that_cannot_get_a_postgresql_lock_is_a_503_and_stores_nothing(
     holder.dispose()
 
 
+def test_kept_answers_on_postgresql_follow_a_write_here_at_once_and_elsewhere_in_moments(
+    api_firm: ScoredFirm, postgres_firm: Settings
+) -> None:
+    """The read cache's version on PostgreSQL comes by notification: this process's
+    own write must not wait for it, another process's arrives within moments."""
+    headers = key(api_firm, "pm")
+    with TestClient(create_app(postgres_firm)) as api:
+
+        def acknowledged_by(flag_id: str) -> str | None:
+            items = api.get("/flags", headers=headers).json()["items"]
+            return str({f["flag_id"]: f["acknowledged_by"] for f in items}[flag_id] or "") or None
+
+        listed = api.get("/flags", headers=headers).json()
+        here, elsewhere = [f["flag_id"] for f in listed["items"] if f["acknowledged_by"] is None][
+            :2
+        ]
+        assert api.get("/flags", headers=headers).json() == listed  # kept: the same answer
+        assert api.post(f"/flags/{here}/ack", headers=headers).status_code == 200
+        assert acknowledged_by(here) is not None
+        engine = make_engine(postgres_firm.database_url)
+        try:  # as `risk flags ack` in another process would
+            acknowledge(engine, elsewhere, "colleague@firm.example")
+        finally:
+            engine.dispose()
+        deadline = time.monotonic() + 5
+        while acknowledged_by(elsewhere) is None:
+            assert time.monotonic() < deadline, "another process's write unseen after 5 s"
+            time.sleep(0.01)
+        assert acknowledged_by(elsewhere) == "colleague@firm.example"
+
+
 def test_a_score_run_that_waits_on_another_run_says_the_database_is_busy(
     postgres_firm: Settings,
 ) -> None:
@@ -492,8 +524,18 @@ def test_risk_serve_with_two_workers_serves_from_two_processes_and_stops(
         # Besides multiprocessing's resource tracker: the two servers.
         assert sum(b"spawn_main" in command for command in commands) == 2, commands
         with httpx.Client(base_url=base, headers=key(api_firm, "pm"), timeout=30) as client:
-            answers = [client.get("/flags").status_code for _ in range(20)]
-        assert answers == [200] * 20
+            answers = [client.get("/flags") for _ in range(20)]
+            assert [answer.status_code for answer in answers] == [200] * 20
+            flag = next(f for f in answers[0].json()["items"] if f["acknowledged_by"] is None)
+            assert client.post(f"/flags/{flag['flag_id']}/ack").status_code == 200
+            # Whichever process answers, its kept list has moved with the write.
+            # (a connection each, so both processes take some).
+            fresh = {"Connection": "close"}
+            after = [client.get("/flags", headers=fresh).json()["items"] for _ in range(20)]
+        acknowledged = [
+            {f["flag_id"]: f["acknowledged_by"] for f in a}[flag["flag_id"]] for a in after
+        ]
+        assert None not in acknowledged
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=20)
