@@ -39,6 +39,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 
+#: How many formatted numbers and days a language keeps (``Words.number``, ``day``).
+FORMATTED_KEPT = 50_000
 #: The languages people can read billing-risk in; the first is the default.
 LANGUAGES = ("en", "de")
 DOMAIN = "billing_risk"
@@ -77,6 +79,10 @@ class Words:
         self.locale = Locale.parse(lang)
         #: The compiled catalog, for callers that format themselves (templates).
         self.catalog = _catalog(lang)
+        # Babel's text of each number and day formatted so far: a client's page formats
+        # a few hundred, mostly the same weeks and amounts again, and Babel parses its
+        # pattern and walks its locale data each time (a third of the page's time).
+        self._formatted: dict[tuple[object, ...], str] = {}
 
     # --- messages --------------------------------------------------------------------
 
@@ -101,8 +107,12 @@ class Words:
         # Rounded as Python rounds the float itself (Babel would round its decimal
         # text, which differs at exact halves), and "+ 0.0" so nobody reads "-0".
         rounded = round(float(x), decimals) + 0.0
-        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-        return format_decimal(rounded, format=pattern, locale=self.locale)
+        key = ("number", rounded, decimals)
+        found = self._formatted.get(key)
+        if found is None:
+            pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+            found = self._remember(key, format_decimal(rounded, pattern, locale=self.locale))
+        return found
 
     def percent(self, points: float, decimals: int = 0) -> str:
         """``78%`` in English, ``78 %`` in German, for a value in percent points."""
@@ -140,7 +150,12 @@ class Words:
         day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
         if isinstance(day, datetime):
             day = day.date()
-        return format_date(day, DATE_PATTERNS.get(self.lang, "medium"), locale=self.locale)
+        key = ("day", day)
+        found = self._formatted.get(key)
+        if found is None:
+            pattern = DATE_PATTERNS.get(self.lang, "medium")
+            found = self._remember(key, format_date(day, pattern, locale=self.locale))
+        return found
 
     def month(self, month: int) -> str:
         """A month's short name as it stands alone: ``Mar``, ``Mär``."""
@@ -149,6 +164,12 @@ class Words:
     def whole(self, x: float) -> int:
         """Half up, not half to even: 2.5 days reads as 3."""
         return math.floor(x + 0.5)
+
+    def _remember(self, key: tuple[object, ...], text: str) -> str:
+        if len(self._formatted) >= FORMATTED_KEPT:
+            self._formatted.clear()  # a bound, not a policy: a firm's values are few
+        self._formatted[key] = text
+        return text
 
 
 @cache

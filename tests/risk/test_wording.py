@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from risk.wording import LANGUAGES, N_, language, negotiate, words
+from risk.wording import LANGUAGES, N_, Words, language, negotiate, words
 
 pytestmark = pytest.mark.unit
 
@@ -106,3 +106,22 @@ def test_every_language_has_its_catalog() -> None:
     for lang in LANGUAGES:
         assert words(lang).catalog.gettext("Open flags")
     assert words("de")("Open flags") != "Open flags"
+
+
+def test_a_number_or_day_formatted_again_reads_the_same_and_the_kept_texts_are_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    english, german = Words("en"), Words("de")
+    monkeypatch.setattr("risk.wording.FORMATTED_KEPT", 3)
+    for _ in range(2):  # the second time from what was kept
+        assert [english.number(2), english.number(2, 1), german.number(2, 1)] == [
+            "2",
+            "2.0",
+            "2,0",
+        ]
+        assert [english.day("2025-11-30"), german.day(date(2025, 11, 30))] == [
+            "2025-11-30",
+            "30.11.2025",
+        ]
+        assert english.number(-0.001, 2) == "0.00"
+    assert len(english._formatted) <= 3
