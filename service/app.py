@@ -11,6 +11,7 @@ dependencies in ``service.deps``, the web page in ``service/web``.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -54,6 +55,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         to_thread.current_default_thread_limiter().total_tokens = settings.serve_threads
         state.load_models()  # once, at start: loading a champion takes seconds
         state.reads.watch.known()  # starts watching the version before the first read
+        # What start built (the champions, the libraries) lives as long as the
+        # process: frozen out of the collector's sight, a full collection no longer
+        # walks it in the middle of a request (bench, /clients/{id} at 32
+        # connections: p99 150-184 ms without, 38-40 ms with).
+        gc.collect()
+        gc.freeze()
         yield
         state.reads.watch.close()
         engine.dispose()

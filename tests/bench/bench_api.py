@@ -17,7 +17,8 @@ when its ``--help`` offers ``--workers``, ``--workers 2`` (``--bench-workers``).
 **The reference.** ``tests/bench/reference_app.py``: a bare FastAPI app on the same
 stack (uvicorn, one process, SQLite) that checks the key as the real one does (its
 SHA-256 looked up by an index) and answers a stored copy of the real ``/clients/{id}``
-body (fetched once from the real server) with one more indexed lookup. It says what
+body (fetched once from the real server) with one more indexed lookup, in a
+coroutine on the event loop as the real read routes answer a kept answer. It says what
 the stack can do on this machine, so each route's figures read as a share of that.
 
 **The load.** wrk (Debian's package, installed when missing) drives each route for
