@@ -27,6 +27,7 @@ from risk.store.db import current_revision, make_engine, require_current, upgrad
 from service.errors import ERRORS, install_errors, internal_error, where
 from service.limits import BodyLimit
 from service.logs import configure
+from service.reads import KeptAnswers
 from service.routes import clients, flags, ingest, invoices, ops, scoring
 from service.state import AppState
 from service.web import install_web
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.settings = settings
     install_errors(app)
+    app.add_middleware(KeptAnswers)  # inside Observe: a kept answer is logged and counted
     app.add_middleware(Observe)
     for module in (flags, clients, invoices, ingest, scoring, ops):
         app.include_router(module.router)

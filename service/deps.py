@@ -30,12 +30,6 @@ async def reads(request: Request) -> ReadCache:
     return state.reads
 
 
-def scope(caller: Principal) -> tuple[str, ...]:
-    """What decides which clients ``caller`` sees (``visible_clients``): keys with the
-    same scope share the read routes' cached answers."""
-    return ("all",) if caller.operator else (caller.role, caller.email)
-
-
 def json_answer(model: type[BaseModel], found: Any) -> Answer:
     """``found`` as the route's response model makes it: FastAPI's own serialisation."""
     return Answer(model.model_validate(found).model_dump_json(by_alias=True).encode())

@@ -17,10 +17,9 @@ from service.deps import (
     ReadsDep,
     json_answer,
     json_response,
-    scope,
 )
 from service.errors import not_found
-from service.reads import Answer
+from service.reads import Answer, caller_scope
 
 router = APIRouter(tags=["clients"])
 
@@ -35,7 +34,7 @@ async def get_client(
         found = client_detail(engine, caller, client_id)
         return None if found is None else json_answer(schemas.ClientOut, found)
 
-    answer = await reads.answer(("client", scope(caller), client_id), make)
+    answer = await reads.answer(("client", caller_scope(caller), client_id), make)
     if answer is None:
         raise not_found("client", ["path", "client_id"])
     return json_response(answer)
@@ -73,7 +72,7 @@ async def get_timeline(
         }
         return json_answer(schemas.Timeline, found)
 
-    key = ("timeline", scope(caller), client_id, before, limit)
+    key = ("timeline", caller_scope(caller), client_id, before, limit)
     answer = await reads.answer(key, make)
     if answer is None:
         raise not_found("client", ["path", "client_id"])

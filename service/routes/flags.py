@@ -24,10 +24,9 @@ from service.deps import (
     ReadsDep,
     json_answer,
     json_response,
-    scope,
 )
 from service.errors import ApiError, not_found
-from service.reads import Answer
+from service.reads import Answer, caller_scope
 
 router = APIRouter(tags=["flags"])
 
@@ -68,7 +67,7 @@ async def get_flags(
         }
         return json_answer(schemas.FlagPage, listed)
 
-    key = ("flags", scope(caller), risk, level, pm, trend, snoozed, page, per_page)
+    key = ("flags", caller_scope(caller), risk, level, pm, trend, snoozed, page, per_page)
     answer = await reads.answer(key, make)
     assert answer is not None  # a list is never "not found"
     return json_response(answer)

@@ -6,9 +6,9 @@ from fastapi import APIRouter, Response
 
 from risk.invoices import explain_invoice
 from service import schemas
-from service.deps import Caller, EngineDep, InvoiceId, ReadsDep, json_answer, json_response, scope
+from service.deps import Caller, EngineDep, InvoiceId, ReadsDep, json_answer, json_response
 from service.errors import not_found
-from service.reads import Answer
+from service.reads import Answer, caller_scope
 
 router = APIRouter(tags=["invoices"])
 
@@ -23,7 +23,7 @@ async def get_explanation(
         found = explain_invoice(engine, caller, invoice_id)
         return None if found is None else json_answer(schemas.InvoiceExplanation, found)
 
-    answer = await reads.answer(("explanation", scope(caller), invoice_id), make)
+    answer = await reads.answer(("explanation", caller_scope(caller), invoice_id), make)
     if answer is None:
         raise not_found("invoice", ["path", "invoice_id"])
     return json_response(answer)

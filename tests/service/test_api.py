@@ -35,6 +35,7 @@ from risk.store.tables import CONTRACT, alerts, workers
 from risk.store.versions import bump
 from risk.worker import heartbeat
 from service.app import create_app
+from service.reads import ReadCache
 from service.logs import configure
 from tests.service.api_firm import ROLES, ScoredFirm, open_flags
 
@@ -450,6 +451,49 @@ def test_a_revoked_key_is_refused_within_five_seconds(
     for headers in ({"X-API-Key": secret}, {"Authorization": f"Bearer {secret}"}):
         problem(api.get("/flags", headers=headers), 401, ["header", "X-API-Key"])
         problem(api.post("/models/reload", headers=headers), 401, ["header", "X-API-Key"])
+
+
+def test_an_answer_kept_by_address_is_the_routes_own_for_the_same_scope_only(
+    api: TestClient, api_firm: ScoredFirm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``KeptAnswers``: the second GET at an address is answered in front of the
+    routes, byte for byte as the route answered; never to a caller of another scope,
+    never for another address, never a 404, and never after a write."""
+    routed: list[object] = []
+    answer = ReadCache.answer
+
+    async def through_the_route(self: ReadCache, key: Any, make: Any) -> Any:
+        routed.append(key)
+        return await answer(self, key, make)
+
+    monkeypatch.setattr(ReadCache, "answer", through_the_route)
+    pm, other = key(api_firm, "pm"), key(api_firm, "other_pm")
+    client = sorted(api_firm.visible("pm") - api_firm.visible("other_pm"))[0]
+    first = api.get(f"/clients/{client}", headers=pm)
+    again = api.get(f"/clients/{client}", headers=pm)
+    assert (again.status_code, again.content) == (first.status_code, first.content)
+    assert again.headers == first.headers
+    assert len(routed) == 1  # the second never reached the route
+    # Another scope, the same address: the route answers (404: not theirs).
+    problem(api.get(f"/clients/{client}", headers=other), 404, ["path", "client_id"])
+    # The other PM's key sent as a Bearer beside a wrong X-API-Key: refused, as the
+    # route refuses it, though that key has kept answers.
+    api.get("/flags", headers=other)
+    wrong = {"X-API-Key": "brk_nope", "Authorization": f"Bearer {other['X-API-Key']}"}
+    problem(api.get("/flags", headers=wrong), 401, ["header", "X-API-Key"])
+    # Another address, another answer; a 404 is never kept.
+    pages = [api.get("/flags", params={"per_page": 1, "page": n}, headers=pm) for n in (1, 2)]
+    assert pages[0].json()["items"] != pages[1].json()["items"]
+    for _ in range(2):
+        problem(api.get("/clients/no-such-client", headers=pm), 404, ["path", "client_id"])
+    assert routed.count(("client", ("pm", api_firm.callers["pm"].email), "no-such-client")) == 2
+    # A write through the API: the next read is made again.
+    flag = next(f for f in first.json()["flags"] if f["acknowledged_by"] is None)
+    before = len(routed)
+    assert api.post(f"/flags/{flag['flag_id']}/ack", headers=pm).status_code == 200
+    after = api.get(f"/clients/{client}", headers=pm)
+    assert len(routed) == before + 1
+    assert after.content != first.content
 
 
 def test_a_kept_answer_is_fresh_after_a_write_from_another_process(
