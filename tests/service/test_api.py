@@ -35,8 +35,8 @@ from risk.store.tables import CONTRACT, alerts, workers
 from risk.store.versions import bump
 from risk.worker import heartbeat
 from service.app import create_app
-from service.reads import ReadCache
 from service.logs import configure
+from service.reads import ReadCache
 from tests.service.api_firm import ROLES, ScoredFirm, open_flags
 
 pytestmark = pytest.mark.integration
