@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Path, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
@@ -62,7 +61,7 @@ async def principal(
     write = request.method not in ("GET", "HEAD")
     found = None if write else state.keys.cached(secret)
     if found is None:  # not checked lately: ask the database, off the event loop
-        found = await run_in_threadpool(state.keys.principal, state.engine, secret, write)
+        found = await state.keys.ask(state.engine, secret, write)
     if found is None:
         raise ApiError(401, ["header", "X-API-Key"], "unknown or revoked API key", "invalid_key")
     request.state.principal = found

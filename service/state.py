@@ -3,6 +3,7 @@ metrics. Score jobs live in the database (``risk.scoring.jobs``): the worker run
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from risk.scoring.run import Model, champions
 from risk.settings import Settings
@@ -106,6 +108,7 @@ class RecentlyChecked:
         self.seconds = seconds
         self.size = size
         self._checked: dict[str, tuple[Principal, float]] = {}
+        self._pending: dict[str, asyncio.Future[Principal | None]] = {}
 
     def cached(self, secret: str) -> Principal | None:
         """Who holds ``secret`` if it was checked lately; None: ask ``principal``."""
@@ -128,6 +131,23 @@ class RecentlyChecked:
             self._checked.clear()  # a bound, not an eviction policy: keys are few
         self._checked[digest] = (found, now + self.seconds)
         return found
+
+    async def ask(self, engine: Engine, secret: str, fresh: bool = False) -> Principal | None:
+        """``principal`` off the event loop, once for all who ask at the same moment:
+        when a busy key's entry ages out, the requests in flight wait for one lookup
+        rather than each sending its own (measured on PostgreSQL: 32 concurrent
+        lookups every two seconds were the slowest hundredth of kept answers)."""
+        digest = hash_key(secret)
+        pending = None if fresh else self._pending.get(digest)
+        if pending is None:
+            pending = asyncio.ensure_future(
+                run_in_threadpool(self.principal, engine, secret, fresh)
+            )
+            if not fresh:
+                self._pending[digest] = pending
+                pending.add_done_callback(lambda _: self._pending.pop(digest, None))
+        # Shielded: one waiter's cancellation (its client went away) is not the others'.
+        return await asyncio.shield(pending)
 
     def forget(self, secret: str) -> None:
         """``secret`` ended here (a sign-out): refused from now on in this process."""

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from fastapi import Request
 from sqlalchemy import Engine
-from starlette.concurrency import run_in_threadpool
 
 from risk.settings import Settings
 from risk.store import sessions
@@ -87,7 +86,7 @@ async def signed_in(request: Request) -> Principal | None:
     checked = request.app.state.risk.sessions
     found = checked.cached(token)
     if found is None:
-        found = await run_in_threadpool(checked.principal, engine_of(request), token)
+        found = await checked.ask(engine_of(request), token)
     return _signed_in(request, found)
 
 

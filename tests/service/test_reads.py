@@ -12,8 +12,10 @@ from sqlalchemy import Engine, event, text
 
 from risk.store import versions
 from risk.store.db import make_engine
+from risk.store.keys import Principal
 from risk.store.versions import VersionWatch
 from service.reads import Answer, ReadCache
+from service.state import RecentlyChecked
 
 pytestmark = pytest.mark.integration
 
@@ -166,3 +168,26 @@ def test_a_commit_heard_of_during_a_read_leaves_that_read_untrusted(
     assert watch.known() is None  # that read may predate the commit: not trusted
     watch.read()
     assert watch.known() is not None
+
+
+def test_a_key_asked_for_by_many_requests_at_once_is_looked_up_once() -> None:
+    looked_up: list[str] = []
+
+    def check(_: Engine | None, secret: str) -> Principal:
+        looked_up.append(secret)
+        time.sleep(0.05)  # a database's round trip, while the others arrive
+        return Principal(key_id="k1", role="pm", email="pm@firm.example")
+
+    checked = RecentlyChecked(check)  # type: ignore[arg-type]
+
+    async def at_once(count: int, fresh: bool = False) -> list[Principal | None]:
+        asks = (checked.ask(None, "brk_x", fresh) for _ in range(count))  # type: ignore[arg-type]
+        return await asyncio.gather(*asks)
+
+    found = asyncio.run(at_once(20))
+    assert looked_up == ["brk_x"]
+    assert None not in found
+    assert {f.key_id for f in found if f is not None} == {"k1"}
+    # A write's check is its own, never one shared with others.
+    asyncio.run(at_once(2, fresh=True))
+    assert looked_up == ["brk_x"] * 3
