@@ -17,10 +17,19 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import (
+    CompoundSelect,
+    Date,
+    Engine,
+    Select,
+    bindparam,
+    exists,
+    literal,
+    select,
+    union_all,
+)
 
-from risk.clients import find_client
-from risk.store.keys import Principal
+from risk.store.keys import Principal, visible_clients
 from risk.store.tables import CONTRACT
 from risk.wording import words
 
@@ -33,78 +42,52 @@ BASES = (BASIS_LINKED, BASIS_PERIOD)
 
 def explain_invoice(engine: Engine, principal: Principal, invoice_id: str) -> dict[str, Any] | None:
     """The explanation of ``invoice_id``, or None when the caller may not see it."""
-    invoices = CONTRACT["invoices"]
-    entries = CONTRACT["time_entries"]
-    progress_table = CONTRACT["progress"]
     if "\x00" in invoice_id:
         return None  # no stored id holds a NUL (ingest refuses them; PostgreSQL cannot)
+    # Three round trips (the invoice with its client and budget, the work lines, the
+    # project's progress and billing): on PostgreSQL each one costs more than the
+    # Python below, so first visits are bounded by their count.
     with engine.connect() as connection:
-        invoice = connection.execute(
-            select(invoices).where(invoices.c.invoice_id == invoice_id)
-        ).first()
+        invoice = connection.execute(_invoice_query(principal, invoice_id)).first()
         if invoice is None:
             return None
-        client = find_client(connection, principal, invoice.client_id)
-        if client is None:
-            return None
         project_id = invoice.project_id
-        work_columns = (
-            entries.c.worked_on,
-            entries.c.hours,
-            entries.c.billable,
-            entries.c.amount,
-            entries.c.person,
-            entries.c.role,
+        tagged = list(
+            connection.execute(
+                WORK,
+                {
+                    "invoice_id": invoice_id,
+                    "project_id": project_id,
+                    "start": invoice.period_start,
+                    "end": invoice.period_end or invoice.issued_at,
+                },
+            )
         )
-        linked = connection.execute(
-            select(*work_columns)
-            .where(entries.c.invoice_id == invoice_id)
-            .order_by(entries.c.entry_id)
-        ).all()
+        linked = [row for row in tagged if row.part == 0]
         basis = BASIS_LINKED
         if not linked and project_id is not None:
-            end = invoice.period_end or invoice.issued_at
-            in_period = (
-                (entries.c.project_id == project_id)
-                & entries.c.billable
-                & (entries.c.worked_on <= end)
-            )
-            if invoice.period_start is not None:
-                in_period &= entries.c.worked_on >= invoice.period_start
-            linked = connection.execute(
-                select(*work_columns).where(in_period).order_by(entries.c.entry_id)
-            ).all()
+            linked = tagged
             basis = BASIS_PERIOD
-        project = None
-        progress: Sequence[Any] = []
-        billed_to_date = None
+        progress: list[Any] = []
+        billed: list[float] = []
         if project_id is not None:
-            projects = CONTRACT["projects"]
-            project = connection.execute(
-                select(projects.c.budget).where(projects.c.project_id == project_id)
-            ).first()
-            progress = connection.execute(
-                select(progress_table.c.reported_at, progress_table.c.percent_complete)
-                .where(progress_table.c.project_id == project_id)
-                .order_by(progress_table.c.reported_at)
-            ).all()
-            billed = connection.execute(
-                select(invoices.c.amount).where(
-                    invoices.c.project_id == project_id,
-                    invoices.c.issued_at <= invoice.issued_at,
-                )
-            ).scalars()
-            billed_to_date = round(math.fsum(billed), 2)
+            facts = {"project_id": project_id, "issued": invoice.issued_at}
+            for row in connection.execute(PROJECT, facts):
+                if row.part == 0:
+                    progress.append(row)
+                else:
+                    billed.append(row.value)
+    billed_to_date = round(math.fsum(billed), 2) if project_id is not None else None
     issued = invoice.issued_at
     period_start = invoice.period_start or (
         min(row.worked_on for row in linked) if linked else issued
     )
     period_end = invoice.period_end or issued
     work = _work_by_week(linked)
-    reported = [row for row in progress if period_start <= row.reported_at <= period_end]
-    before = [row for row in progress if row.reported_at <= issued]
-    delivered_percent = float(before[-1].percent_complete) if before else None
-    budget = None if project is None else float(project.budget)
+    reported = [row for row in progress if period_start <= row.day <= period_end]
+    before = [row for row in progress if row.day <= issued]
+    delivered_percent = float(before[-1].value) if before else None
+    budget = None if invoice.budget is None else float(invoice.budget)
     summary = {
         "budget": budget,
         "billed_to_date": billed_to_date,
@@ -113,11 +96,11 @@ def explain_invoice(engine: Engine, principal: Principal, invoice_id: str) -> di
         if budget is None or delivered_percent is None
         else round(budget * delivered_percent / 100, 2),
     }
-    language = words(client["language"]).lang
+    language = words(invoice.language).lang
     hours = math.fsum(row.hours for row in linked)
     return {
         "invoice_id": invoice_id,
-        "client_id": client["client_id"],
+        "client_id": invoice.client_id,
         "project_id": project_id,
         "amount": float(invoice.amount),
         "issued_at": issued,
@@ -127,13 +110,79 @@ def explain_invoice(engine: Engine, principal: Principal, invoice_id: str) -> di
         "hours": round(hours, 2),
         "work": work,
         "progress": [
-            {"reported_at": row.reported_at, "percent_complete": float(row.percent_complete)}
-            for row in reported
+            {"reported_at": row.day, "percent_complete": float(row.value)} for row in reported
         ],
         "project": summary,
         "language": language,
         "text": _text(language, invoice, hours, work, reported, summary, period_start, period_end),
     }
+
+
+def _invoice_query(principal: Principal, invoice_id: str) -> Select[Any]:
+    """The invoice, if ``principal`` may see its client, with the client's language and
+    its project's budget (None without a project)."""
+    invoices = CONTRACT["invoices"]
+    clients = CONTRACT["clients"]
+    projects = CONTRACT["projects"]
+    return (
+        select(invoices, clients.c.language, projects.c.budget)
+        .join(clients, clients.c.client_id == invoices.c.client_id)
+        .outerjoin(projects, projects.c.project_id == invoices.c.project_id)
+        .where(
+            invoices.c.invoice_id == invoice_id,
+            visible_clients(principal, invoices.c.client_id),
+        )
+    )
+
+
+def _work_statement() -> CompoundSelect[Any]:
+    """The work behind invoice ``:invoice_id``: its linked time entries (``part`` 0); when
+    it has none, the billable entries of project ``:project_id`` from ``:start`` (None:
+    any day) to ``:end`` (``part`` 1); each in entry order."""
+    entries = CONTRACT["time_entries"]
+    columns = (
+        entries.c.worked_on,
+        entries.c.hours,
+        entries.c.billable,
+        entries.c.amount,
+        entries.c.person,
+        entries.c.role,
+        entries.c.entry_id,
+    )
+    invoice_id = bindparam("invoice_id", type_=entries.c.invoice_id.type)
+    start = bindparam("start", type_=Date())
+    linked = select(literal(0).label("part"), *columns).where(entries.c.invoice_id == invoice_id)
+    period = select(literal(1).label("part"), *columns).where(
+        entries.c.project_id == bindparam("project_id", type_=entries.c.project_id.type),
+        entries.c.billable,
+        entries.c.worked_on <= bindparam("end", type_=Date()),
+        start.is_(None) | (entries.c.worked_on >= start),
+        ~exists().where(entries.c.invoice_id == invoice_id),
+    )
+    return union_all(linked, period).order_by("part", "entry_id")
+
+
+def _project_statement() -> CompoundSelect[Any]:
+    """Project ``:project_id``'s progress reports (``part`` 0, by date) and the amounts it
+    billed up to ``:issued`` (``part`` 1)."""
+    invoices = CONTRACT["invoices"]
+    progress = CONTRACT["progress"]
+    project_id = bindparam("project_id", type_=invoices.c.project_id.type)
+    reports = select(
+        literal(0).label("part"),
+        progress.c.reported_at.label("day"),
+        progress.c.percent_complete.label("value"),
+    ).where(progress.c.project_id == project_id)
+    billed = select(literal(1).label("part"), invoices.c.issued_at, invoices.c.amount).where(
+        invoices.c.project_id == project_id,
+        invoices.c.issued_at <= bindparam("issued", type_=Date()),
+    )
+    return union_all(reports, billed).order_by("part", "day")
+
+
+# Built once: building a statement costs more than running it on SQLite.
+WORK = _work_statement()
+PROJECT = _project_statement()
 
 
 def _work_by_week(entries: Sequence[Any]) -> list[dict[str, Any]]:
@@ -191,8 +240,8 @@ def _text(
         lines.append(
             _(
                 "Over that period, progress went from {first} to {last}.",
-                first=_.percent(float(reported[0].percent_complete)),
-                last=_.percent(float(reported[-1].percent_complete)),
+                first=_.percent(float(reported[0].value)),
+                last=_.percent(float(reported[-1].value)),
             )
         )
     if summary["budget"] and summary["billed_to_date"] is not None:

@@ -17,6 +17,7 @@ from features.risks import RISKS
 from features.simulation import simulate
 from features.text.message_scores import score_texts
 from risk.clients import spend_by_week, timeline
+from risk.invoices import BASIS_LINKED, BASIS_PERIOD, explain_invoice
 from risk.scoring.flags import acknowledge, give_feedback, list_flags, snooze
 from risk.scoring.run import Model, score
 from risk.settings import Settings
@@ -162,3 +163,93 @@ def test_every_write_that_reads_show_moves_the_version(database: Engine, tmp_pat
     }
     ingest(database, "messages", [row])
     assert version() == start + 6
+
+
+@pytest.mark.integration
+def test_an_invoice_is_explained_from_its_linked_work_else_its_projects_period(
+    database: Engine,
+) -> None:
+    """Worked by hand: linked entries win; without links, the project's billable entries
+    in the invoice's period; billed to date counts the project's invoices up to the
+    invoice's day; an invoice without a project has no project figures; another PM's
+    invoice is not there."""
+    client = {"name": None, "account_lead": "lead@firm.example", "client_since": "2024-01-01"}
+    ingest(database, "clients", [
+        {"client_id": "C1", "language": "de", **client},
+        {"client_id": "C2", **client},
+    ])  # fmt: skip
+    project = {"name": None, "billing_model": "fixed_fee", "budget": 10_000,
+               "start_date": "2025-01-01", "end_date": "2025-12-31"}  # fmt: skip
+    ingest(database, "projects", [
+        {"project_id": "P1", "client_id": "C1", "pm": "pm@firm.example", **project},
+        {"project_id": "P2", "client_id": "C2", "pm": "other@firm.example", **project},
+    ])  # fmt: skip
+    invoice = {"client_id": "C1", "due_at": "2025-05-30"}
+    ingest(database, "invoices", [
+        {"invoice_id": "I1", "project_id": "P1", "issued_at": "2025-03-01", "amount": 1000,
+         **invoice},
+        {"invoice_id": "I2", "project_id": "P1", "issued_at": "2025-04-01", "amount": 2500.5,
+         "period_start": "2025-03-01", "period_end": "2025-03-31", **invoice},
+        {"invoice_id": "I3", "project_id": "P1", "issued_at": "2025-05-01", "amount": 700,
+         **invoice},
+        {"invoice_id": "I4", "issued_at": "2025-04-01", "amount": 90, **invoice},
+        {"invoice_id": "I5", "client_id": "C2", "project_id": "P2", "issued_at": "2025-04-01",
+         "due_at": "2025-04-30", "amount": 5},
+    ])  # fmt: skip
+    entry = {"project_id": "P1", "billable": True}
+    ingest(database, "time_entries", [
+        # Linked to I1, listed out of date order on purpose.
+        {"entry_id": "E2", "worked_on": "2025-02-20", "hours": 3, "amount": 300,
+         "person": "ann", "role": "dev", "invoice_id": "I1", **entry},
+        {"entry_id": "E1", "worked_on": "2025-02-18", "hours": 5, "amount": 500,
+         "person": "ann", "role": "lead", "invoice_id": "I1", **entry},
+        {"entry_id": "E3", "worked_on": "2025-02-25", "hours": 2, "amount": 200,
+         "role": "qa", "invoice_id": "I1", **entry},
+        # Unlinked: in I2's period (two), outside it, and not billable.
+        {"entry_id": "E4", "worked_on": "2025-03-03", "hours": 4, "amount": 400, **entry},
+        {"entry_id": "E5", "worked_on": "2025-03-31", "hours": 1.5, "amount": 150,
+         "person": "bo", **entry},
+        {"entry_id": "E6", "worked_on": "2025-04-02", "hours": 8, "amount": 800, **entry},
+        {"entry_id": "E7", "worked_on": "2025-03-10", "hours": 9, "amount": 0,
+         "project_id": "P1", "billable": False},
+    ])  # fmt: skip
+    ingest(database, "progress", [
+        {"project_id": "P1", "reported_at": "2025-03-20", "percent_complete": 30},
+        {"project_id": "P1", "reported_at": "2025-02-28", "percent_complete": 10},
+        {"project_id": "P1", "reported_at": "2025-04-02", "percent_complete": 45},
+    ])  # fmt: skip
+    pm = Principal(key_id="k", role="pm", email="pm@firm.example")
+
+    first = explain_invoice(database, pm, "I1")
+    assert first is not None
+    assert (first["basis"], first["hours"], first["language"]) == (BASIS_LINKED, 10, "de")
+    assert (first["period_start"], first["period_end"]) == (date(2025, 2, 18), date(2025, 3, 1))
+    assert first["work"] == [
+        {"week": date(2025, 2, 17), "person": "ann", "role": "lead", "hours": 8, "amount": 800},
+        {"week": date(2025, 2, 24), "person": "qa", "role": "qa", "hours": 2, "amount": 200},
+    ]
+    assert first["progress"] == [{"reported_at": date(2025, 2, 28), "percent_complete": 10}]
+    assert first["project"] == {
+        "budget": 10_000,
+        "billed_to_date": 1000,
+        "delivered_percent": 10,
+        "delivered_value": 1000,
+    }
+
+    second = explain_invoice(database, pm, "I2")
+    assert second is not None
+    assert (second["basis"], second["hours"]) == (BASIS_PERIOD, 5.5)
+    assert [(w["person"], w["hours"]) for w in second["work"]] == [("team", 4), ("bo", 1.5)]
+    assert second["progress"] == [{"reported_at": date(2025, 3, 20), "percent_complete": 30}]
+    assert second["project"]["billed_to_date"] == 3500.5
+    assert second["project"]["delivered_percent"] == 30
+
+    loose = explain_invoice(database, pm, "I4")
+    assert loose is not None
+    assert (loose["basis"], loose["work"], loose["progress"]) == (BASIS_LINKED, [], [])
+    assert loose["project"] == dict.fromkeys(
+        ("budget", "billed_to_date", "delivered_percent", "delivered_value")
+    )
+    assert explain_invoice(database, pm, "I5") is None
+    assert explain_invoice(database, pm, "missing") is None
+    assert explain_invoice(database, ADMIN, "I5") is not None
