@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, func, select
 
 from features.build import FEATURES
 from risk.scoring.flags import Flag, list_flags
+from risk.store.db import reading
 from risk.store.keys import Principal, visible_clients
 from risk.store.tables import CONTRACT, message_scores, score_runs, scores, signals
 
@@ -43,8 +44,10 @@ def find_client(
     return None if row is None else dict(row)
 
 
-def client_detail(engine: Engine, principal: Principal, client_id: str) -> dict[str, Any] | None:
-    with engine.connect() as connection:
+def client_detail(
+    bind: Engine | Connection, principal: Principal, client_id: str
+) -> dict[str, Any] | None:
+    with reading(bind) as connection:
         client = find_client(connection, principal, client_id)
         if client is None:
             return None
@@ -68,6 +71,9 @@ def client_detail(engine: Engine, principal: Principal, client_id: str) -> dict[
             .order_by(score_runs.c.as_of.desc(), signals.c.run_id.desc())
             .limit(1)
         ).first()
+        flags: list[Flag] = list_flags(
+            connection, include_snoozed=True, principal=principal, client_id=client_id
+        )
     # A date scored twice shows once, as its latest run did; a back-dated run is
     # history, never the current score.
     history = sorted(
@@ -84,9 +90,6 @@ def client_detail(engine: Engine, principal: Principal, client_id: str) -> dict[
             "model_version": row.model_version,
             "reasons": row.reasons or [],
         }
-    flags: list[Flag] = list_flags(
-        engine, include_snoozed=True, principal=principal, client_id=client_id
-    )
     return {
         "client_id": client["client_id"],
         "name": client["name"],
@@ -118,7 +121,7 @@ TIMELINE_MAX_LIMIT = 5_000
 
 
 def timeline(
-    engine: Engine,
+    bind: Engine | Connection,
     principal: Principal,
     client_id: str,
     before: datetime | None = None,
@@ -135,8 +138,21 @@ def timeline(
     invoices_table = CONTRACT["invoices"]
     projects_table = CONTRACT["projects"]
     progress_table = CONTRACT["progress"]
-    with engine.connect() as connection:
-        client = find_client(connection, principal, client_id)
+    clients_table = CONTRACT["clients"]
+    # Five statements for a page of two years: on PostgreSQL a statement's round trip
+    # costs more than reading its rows, so what can share one does.
+    with reading(bind) as connection:
+        latest_message = (
+            select(func.max(messages_table.c.sent_at))
+            .where(messages_table.c.client_id == client_id)
+            .scalar_subquery()
+        )
+        client = connection.execute(
+            select(clients_table.c.client_id, latest_message.label("latest_message")).where(
+                clients_table.c.client_id == client_id,
+                visible_clients(principal, clients_table.c.client_id),
+            )
+        ).first()
         if client is None:
             return None
         invoices = sorted(
@@ -147,25 +163,23 @@ def timeline(
             ).all(),
             key=lambda row: row.issued_at,
         )
-        projects = connection.execute(
+        # Each project with its progress reports (a row without a report when it has none).
+        reported = connection.execute(
             select(
-                projects_table.c.project_id, projects_table.c.start_date, projects_table.c.budget
-            )
-            .where(projects_table.c.client_id == client_id)
-            .order_by(projects_table.c.project_id)
-        ).all()
-        progress = connection.execute(
-            select(
-                progress_table.c.project_id,
+                projects_table.c.project_id,
+                projects_table.c.start_date,
+                projects_table.c.budget,
                 progress_table.c.reported_at,
                 progress_table.c.percent_complete,
             )
-            .where(progress_table.c.project_id.in_([p.project_id for p in projects]))
-            .order_by(progress_table.c.project_id, progress_table.c.reported_at)
+            .outerjoin(progress_table, progress_table.c.project_id == projects_table.c.project_id)
+            .where(projects_table.c.client_id == client_id)
+            .order_by(projects_table.c.project_id, progress_table.c.reported_at)
         ).all()
+        projects = list({row.project_id: row for row in reported}.values())
+        progress = [row for row in reported if row.reported_at is not None]
         end = before or _after_latest(
-            connection,
-            client_id,
+            client.latest_message,
             [row.issued_at for row in invoices] + [row.reported_at for row in progress],
         )
         since = end - timedelta(days=TIMELINE_DAYS)
@@ -174,37 +188,32 @@ def timeline(
             & (messages_table.c.sent_at < end)
             & (messages_table.c.sent_at >= since)
         )
-        newest = (
-            connection.execute(
-                select(messages_table.c.sent_at)
-                .where(in_window)
-                .order_by(messages_table.c.sent_at.desc())
-                .limit(limit + 1)
-            )
-            .scalars()
-            .all()
+        listed = select(
+            messages_table.c.message_id,
+            messages_table.c.sent_at,
+            messages_table.c.direction,
+            messages_table.c.channel,
+            messages_table.c.author,
+            messages_table.c.text,
+            message_scores.c.message_id.label("scored"),
+            message_scores.c.polarity,
+            message_scores.c.billing_question,
+            message_scores.c.relationship_doubt,
+        ).outerjoin(message_scores, message_scores.c.message_id == messages_table.c.message_id)
+        newest_first = (messages_table.c.sent_at.desc(), messages_table.c.message_id.desc())
+        messages = list(
+            connection.execute(listed.where(in_window).order_by(*newest_first).limit(limit + 1))
         )
-        if len(newest) > limit:
-            # The oldest message the page holds; messages of that same instant all stay.
-            since = _utc(newest[limit - 1])
-            in_window = in_window & (messages_table.c.sent_at >= since)
-        messages = connection.execute(
-            select(
-                messages_table.c.message_id,
-                messages_table.c.sent_at,
-                messages_table.c.direction,
-                messages_table.c.channel,
-                messages_table.c.author,
-                messages_table.c.text,
-                message_scores.c.message_id.label("scored"),
-                message_scores.c.polarity,
-                message_scores.c.billing_question,
-                message_scores.c.relationship_doubt,
-            )
-            .outerjoin(message_scores, message_scores.c.message_id == messages_table.c.message_id)
-            .where(in_window)
-            .order_by(messages_table.c.sent_at, messages_table.c.message_id)
-        ).all()
+        if len(messages) > limit:
+            # The page starts at the oldest message it holds, and messages of that same
+            # instant all stay: more of them than were read need the window read again.
+            since = _utc(messages[limit - 1].sent_at)
+            if _utc(messages[limit].sent_at) == since:
+                in_window = in_window & (messages_table.c.sent_at >= since)
+                messages = list(connection.execute(listed.where(in_window).order_by(*newest_first)))
+            else:
+                messages = messages[:limit]
+        messages.reverse()  # oldest first
         older = connection.execute(
             select(messages_table.c.sent_at)
             .where(messages_table.c.client_id == client_id, messages_table.c.sent_at < since)
@@ -243,12 +252,8 @@ def _message(row: Any) -> dict[str, Any]:
     }
 
 
-def _after_latest(connection: Connection, client_id: str, days: list[date]) -> datetime:
+def _after_latest(latest_message: datetime | None, days: list[date]) -> datetime:
     """Just after the client's latest message, invoice or progress report (UTC)."""
-    messages = CONTRACT["messages"]
-    latest_message = connection.execute(
-        select(func.max(messages.c.sent_at)).where(messages.c.client_id == client_id)
-    ).scalar()
     latest = [datetime.combine(day, time.min, UTC) for day in days]
     if latest_message is not None:
         latest.append(_utc(latest_message))

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import (
     CompoundSelect,
+    Connection,
     Date,
     Engine,
     Select,
@@ -29,6 +30,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from risk.store.db import reading
 from risk.store.keys import Principal, visible_clients
 from risk.store.tables import CONTRACT
 from risk.wording import words
@@ -40,14 +42,16 @@ BASIS_PERIOD = "billable time of the project in the invoice's period"
 BASES = (BASIS_LINKED, BASIS_PERIOD)
 
 
-def explain_invoice(engine: Engine, principal: Principal, invoice_id: str) -> dict[str, Any] | None:
+def explain_invoice(
+    bind: Engine | Connection, principal: Principal, invoice_id: str
+) -> dict[str, Any] | None:
     """The explanation of ``invoice_id``, or None when the caller may not see it."""
     if "\x00" in invoice_id:
         return None  # no stored id holds a NUL (ingest refuses them; PostgreSQL cannot)
     # Three round trips (the invoice with its client and budget, the work lines, the
     # project's progress and billing): on PostgreSQL each one costs more than the
     # Python below, so first visits are bounded by their count.
-    with engine.connect() as connection:
+    with reading(bind) as connection:
         invoice = connection.execute(_invoice_query(principal, invoice_id)).first()
         if invoice is None:
             return None

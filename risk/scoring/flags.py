@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, and_, delete, exists, insert, or_, select, update
 
 from risk.scoring.levels import rank
+from risk.store.db import reading
 from risk.store.keys import Principal, visible_clients
 from risk.store.tables import CONTRACT, alerts, flag_events, flags
 from risk.store.versions import bump
@@ -59,7 +60,7 @@ class Flag:
 
 
 def list_flags(
-    engine: Engine,
+    bind: Engine | Connection,
     pm: str | None = None,
     *,
     risk: str | None = None,
@@ -99,7 +100,7 @@ def list_flags(
     if not include_snoozed:
         day = today or datetime.now(UTC).date()
         query = query.where(or_(flags.c.snoozed_until.is_(None), flags.c.snoozed_until < day))
-    with engine.connect() as connection:
+    with reading(bind) as connection:
         rows = connection.execute(query).mappings().all()
     found = [_flag(row) for row in rows]
     return sorted(found, key=lambda f: (-rank(f.level), -f.probability, f.client_id, f.risk))

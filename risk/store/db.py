@@ -9,6 +9,8 @@ and PostgreSQL always have the same, versioned schema.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,18 @@ def is_busy(exc: BaseException) -> bool:
     if isinstance(orig, sqlite3.OperationalError):
         return "locked" in str(orig)
     return getattr(orig, "sqlstate", None) == _PG_LOCK_NOT_AVAILABLE
+
+
+@contextmanager
+def reading(bind: Engine | Connection) -> Iterator[Connection]:
+    """A connection to read with: ``bind`` itself when it is one (a page that reads
+    several things shares one connection, one checkout and one reset), else a new one
+    from the engine, closed afterwards."""
+    if isinstance(bind, Connection):
+        yield bind
+    else:
+        with bind.connect() as connection:
+            yield connection
 
 
 def serialise(connection: Connection, name: str) -> None:

@@ -151,15 +151,15 @@ def web_router() -> APIRouter:
         return await cached_page(request, lambda: _client_page(request, user, client_id))
 
     def _client_page(request: Request, user: Principal, client_id: str) -> Response:
-        engine = engine_of(request)
-        detail = client_detail(engine, user, client_id)
-        events = timeline(engine, user, client_id)
-        if detail is None or events is None:
-            return error_page(request, 404, user)
+        with engine_of(request).connect() as connection:
+            detail = client_detail(connection, user, client_id)
+            events = timeline(connection, user, client_id)
+            if detail is None or events is None:
+                return error_page(request, 404, user)
+            latest = events["invoices"][-1] if events["invoices"] else None
+            explained = explain_invoice(connection, user, latest["invoice_id"]) if latest else None
         lang, _ = language(request)
         said = words(lang)
-        latest = events["invoices"][-1] if events["invoices"] else None
-        explained = explain_invoice(engine, user, latest["invoice_id"]) if latest else None
         people: dict[str, dict[str, Any]] = {}
         for line in explained["work"] if explained else []:
             row = people.setdefault(

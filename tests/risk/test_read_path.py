@@ -4,7 +4,7 @@ is what its definition says."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -253,3 +253,31 @@ def test_an_invoice_is_explained_from_its_linked_work_else_its_projects_period(
     assert explain_invoice(database, pm, "I5") is None
     assert explain_invoice(database, pm, "missing") is None
     assert explain_invoice(database, ADMIN, "I5") is not None
+
+
+@pytest.mark.integration
+def test_a_timeline_page_keeps_every_message_of_the_instant_it_starts_at(
+    database: Engine,
+) -> None:
+    client = {"client_id": "C1", "name": None, "account_lead": "lead@firm.example",
+              "client_since": "2024-01-01"}  # fmt: skip
+    ingest(database, "clients", [client])
+    at = {"M1": "2025-03-01T09:00:00Z", "M6": "2025-03-03T09:00:00Z"}
+    at |= dict.fromkeys(("M2", "M3", "M4", "M5"), "2025-03-02T09:00:00Z")
+    ingest(database, "messages", [
+        {"message_id": m, "client_id": "C1", "sent_at": sent, "channel": "email",
+         "direction": "inbound", "text": "Fine."}
+        for m, sent in at.items()
+    ])  # fmt: skip
+
+    def page(limit: int, before: datetime | None = None) -> tuple[list[str], datetime | None]:
+        found = timeline(database, ADMIN, "C1", before=before, limit=limit)
+        assert found is not None
+        return [m["message_id"] for m in found["messages"]], found["next_before"]
+
+    tied = datetime(2025, 3, 2, 9, tzinfo=UTC)
+    assert page(3) == (["M2", "M3", "M4", "M5", "M6"], tied)  # four at one instant: all stay
+    assert page(1) == (["M6"], datetime(2025, 3, 3, 9, tzinfo=UTC))
+    assert page(5) == (["M2", "M3", "M4", "M5", "M6"], tied)
+    assert page(6) == (["M1", "M2", "M3", "M4", "M5", "M6"], None)
+    assert page(3, before=tied) == (["M1"], None)
