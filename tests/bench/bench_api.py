@@ -36,6 +36,14 @@ as the one-process pass's are when it reaches that count; that keeps the default
 near 17 minutes on 2 cores: about 7 cells x 3 x 8 s per database for one worker,
 7 x 2 x 8 s for two, plus building the firm.
 
+**First visits.** Before the wrk cells, per database, a server that keeps no answers
+(``RISK_READ_CACHE_MB=0``) gets ``FIRST_VISITS`` requests per route one at a time
+(the PM's ids in the same shuffled order), and the report gives each route's server
+time from the request log (p50, p90, max): what a PM's first look at a client costs
+after a write. wrk's cells rotate through at most 2,000 paths, so past the first
+connection count they mostly measure kept answers; this section is the computed
+path. The pages' goal is a median under ``PAGE_GOAL_MS`` (20 ms).
+
 **The report.** Per database and worker count, one row per cell: requests/s, p50 and
 p99 latency, errors (socket errors, timeouts included, plus 4xx/5xx answers; the
 timeouts also apart), and requests/s and p99 as ratios to the reference's at that
@@ -53,12 +61,14 @@ cell with timeouts understates its p99.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -106,6 +116,10 @@ GOALS: dict[str, tuple[float, float | None]] = {
     "/app/clients/{id}": (0.4, None),
 }
 SERVE = [sys.executable, "-c", "from service.cli import app; app()"]
+#: Requests per route in the first-visit section (after a few unmeasured ones).
+FIRST_VISITS = 60
+#: The pages' goal: server time of a computed (not kept) answer at one connection.
+PAGE_GOAL_MS = 20.0
 #: The repository (the reference app runs as ``-m tests.bench.reference_app`` from it).
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -325,6 +339,53 @@ def warm(targets: dict[str, tuple[str, list[str], dict[str, str]]]) -> None:
     print("  answers: " + "; ".join(notes), flush=True)
 
 
+def first_visits(home: Path, url: str, secret: str, paths: dict[str, list[str]]) -> list[str]:
+    """Each route's server time (the request log's ``ms``) over ``FIRST_VISITS``
+    requests sent one at a time to a server that keeps no answers
+    (``RISK_READ_CACHE_MB=0``): what a first visit costs, which wrk's cells mostly do
+    not see once the answers they rotate through are kept. The pages' verdict is the
+    median against ``PAGE_GOAL_MS``."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = home / "serve-first-visits.log"
+    command = [*SERVE, "--home", str(home), "serve", "--port", str(port)]
+    env = _env(url) | {"RISK_READ_CACHE_MB": "0"}
+    server = start(command, env, home, port, log, "risk serve (no kept answers)")
+    sent: list[tuple[str, bool]] = []  # (route, measured) per request, in order
+    try:
+        cookie = {"Cookie": sign_in(base, secret)}
+        skip = log.read_text().count('"event": "request"')
+        with httpx.Client(base_url=base, timeout=60) as http:
+            for route, listed in paths.items():
+                if route == REFERENCE:
+                    continue
+                headers = cookie if route.startswith("/app/") else {"X-API-Key": secret}
+                for n in range(FIRST_VISITS + 3):
+                    http.get(listed[n % len(listed)], headers=headers).raise_for_status()
+                    sent.append((route, n >= 3))
+    finally:
+        stop(server)
+    logged = [
+        json.loads(line)["ms"]
+        for line in log.read_text().splitlines()
+        if '"event": "request"' in line
+    ][skip:]
+    times: dict[str, list[float]] = {}
+    for (route, measured), ms in zip(sent, logged, strict=True):
+        if measured:
+            times.setdefault(route, []).append(ms)
+    lines = [f"  {'first visits (server ms)':<30} {'n':>4} {'p50':>7} {'p90':>7} {'max':>7}"]
+    for route, found in times.items():
+        tenths = statistics.quantiles(found, n=10)
+        line = f"  {route:<30} {len(found):>4} {statistics.median(found):>7.1f}"
+        line += f" {tenths[-1]:>7.1f} {max(found):>7.1f}"
+        if route.startswith("/app/"):
+            met = statistics.median(found) < PAGE_GOAL_MS
+            line += f"  {'met' if met else 'MISSED'} (goal: median < {PAGE_GOAL_MS:.0f} ms)"
+        lines.append(line)
+    return lines
+
+
 def verdicts(cells: list[wrk.Cell]) -> list[str]:
     """Each route against its goal at the largest connection count measured."""
     top = max(c.connections for c in cells)
@@ -468,6 +529,9 @@ def main() -> None:
             print(f"\n--- {database}", flush=True)
             home = Path(tmp) / database
             secret = load_and_score(url, home, firm, models)
+            first = first_visits(home, url, secret, paths)
+            print("\n" + "\n".join(first), flush=True)
+            summary += [f"{database}, first visits, one at a time:", *first[1:]]
             for workers in passes:
                 title = f"{database}, risk serve --workers {workers}"
                 print(f"\n  {title}", flush=True)
