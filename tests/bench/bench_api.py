@@ -351,29 +351,25 @@ def first_visits(home: Path, url: str, secret: str, paths: dict[str, list[str]])
     command = [*SERVE, "--home", str(home), "serve", "--port", str(port)]
     env = _env(url) | {"RISK_READ_CACHE_MB": "0"}
     server = start(command, env, home, port, log, "risk serve (no kept answers)")
-    sent: list[tuple[str, bool]] = []  # (route, measured) per request, in order
     try:
         cookie = {"Cookie": sign_in(base, secret)}
-        skip = log.read_text().count('"event": "request"')
         with httpx.Client(base_url=base, timeout=60) as http:
             for route, listed in paths.items():
                 if route == REFERENCE:
                     continue
                 headers = cookie if route.startswith("/app/") else {"X-API-Key": secret}
-                for n in range(FIRST_VISITS + 3):
+                for n in range(FIRST_VISITS + 3):  # the first three unmeasured
                     http.get(listed[n % len(listed)], headers=headers).raise_for_status()
-                    sent.append((route, n >= 3))
     finally:
         stop(server)
-    logged = [
-        json.loads(line)["ms"]
-        for line in log.read_text().splitlines()
-        if '"event": "request"' in line
-    ][skip:]
-    times: dict[str, list[float]] = {}
-    for (route, measured), ms in zip(sent, logged, strict=True):
-        if measured:
-            times.setdefault(route, []).append(ms)
+    logged: dict[str, list[float]] = {}  # the log names a route by its template
+    for line in log.read_text().splitlines():
+        if '"event": "request"' in line:
+            entry = json.loads(line)
+            logged.setdefault(re.sub(r"\{\w+\}", "{id}", entry["route"]), []).append(entry["ms"])
+    times = {route: logged.get(route, [])[-FIRST_VISITS:] for route in paths if route != REFERENCE}
+    if short := [route for route, found in times.items() if len(found) < FIRST_VISITS]:
+        raise RuntimeError(f"the request log of {log} lacks requests of {', '.join(short)}")
     lines = [f"  {'first visits (server ms)':<30} {'n':>4} {'p50':>7} {'p90':>7} {'max':>7}"]
     for route, found in times.items():
         tenths = statistics.quantiles(found, n=10)
