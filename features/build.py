@@ -21,6 +21,7 @@ from features.bundle.parse import STRING
 from features.families import billing, feedback, payments, relationship, silence, spend
 from features.snapshot import Snapshot
 from features.text.message_scores import score_messages
+from features.windows import codes_of, day_numbers
 
 FAMILIES: tuple[ModuleType, ...] = (feedback, billing, spend, silence, payments, relationship)
 
@@ -58,7 +59,10 @@ def build_features(
     bundle
         A loaded export bundle.
     as_of_dates
-        One date or many; each means the end of that day, UTC.
+        One date or many; each means the end of that day, UTC. Or a
+        ``pandas.MultiIndex`` of (``client_id``, ``as_of``) pairs: only those rows,
+        each client at its own dates (an invoice's client the day before it was
+        issued), with the values the whole grid would give them.
     cache_dir
         Where message scores are kept between runs (none: score in memory only).
 
@@ -71,8 +75,13 @@ def build_features(
         some feature needs were absent; those features are empty (NaN), never an
         error and never a misleading zero.
     """
-    as_of = as_of_index(as_of_dates)
-    snapshot = Snapshot.build(bundle, as_of, score_messages(bundle, cache_dir))
+    rows = None
+    if isinstance(as_of_dates, pd.MultiIndex):
+        rows = _grid_rows(bundle, as_of_dates)
+        as_of = as_of_index(as_of_dates.get_level_values("as_of"))
+    else:
+        as_of = as_of_index(as_of_dates)
+    snapshot = Snapshot.build(bundle, as_of, score_messages(bundle, cache_dir), rows)
     columns: dict[str, np.ndarray] = {}
     missing: set[str] = set()
     for family in FAMILIES:
@@ -93,3 +102,15 @@ def build_features(
     frame.attrs["sources"] = dict(bundle.sources)
     frame.attrs["missing"] = sorted(missing)
     return frame
+
+
+def _grid_rows(bundle: Bundle, pairs: pd.MultiIndex) -> tuple[np.ndarray, np.ndarray]:
+    """The unique (client code, day number) rows of ``pairs``, in the grid's order
+    (client, then date); an unknown client is an error."""
+    client = codes_of(pd.Series(pairs.get_level_values("client_id")), bundle.clients["client_id"])
+    if (client < 0).any():
+        unknown = pd.Series(pairs.get_level_values("client_id"))[client < 0].iloc[0]
+        raise ValueError(f"client {unknown!r} is not in the bundle's clients")
+    day = day_numbers(pd.Series(pd.to_datetime(pairs.get_level_values("as_of"), utc=True)))
+    unique = np.unique(np.stack([client.astype(np.int64), day]), axis=1)
+    return unique[0], unique[1]

@@ -35,17 +35,28 @@ class Snapshot:
     messages: pd.DataFrame = field(repr=False)
 
     @classmethod
-    def build(cls, bundle: Bundle, as_of: pd.DatetimeIndex, scores: pd.DataFrame) -> Snapshot:
-        """The grid at ``as_of`` with the messages' ``scores`` (see message_scores)."""
+    def build(
+        cls,
+        bundle: Bundle,
+        as_of: pd.DatetimeIndex,
+        scores: pd.DataFrame,
+        rows: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> Snapshot:
+        """The grid at ``as_of`` with the messages' ``scores`` (see message_scores); with
+        ``rows`` (client codes and day numbers, unique pairs), only those rows of it
+        (``as_of`` is then not used)."""
         clients = bundle.clients
         since = day_numbers(clients["client_since"])
         churn_day = np.full(len(clients), 10**9, dtype=np.int64)
         churned = codes_of(bundle.churn["client_id"], clients["client_id"])
         known = churned >= 0
         np.minimum.at(churn_day, churned[known], day_numbers(bundle.churn["churned_at"])[known])
-        days = day_numbers(as_of)
-        client = np.repeat(np.arange(len(clients)), days.size)
-        day = np.tile(days, len(clients))
+        if rows is None:
+            days = day_numbers(as_of)
+            client = np.repeat(np.arange(len(clients)), days.size)
+            day = np.tile(days, len(clients))
+        else:
+            client, day = rows
         alive = (since[client] <= day) & (churn_day[client] > day)
         m = bundle.messages
         sent = m["sent_at"].dt.tz_convert(None)

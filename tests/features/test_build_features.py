@@ -406,6 +406,27 @@ def test_a_date_alone_equals_the_same_date_in_a_batch(small_simulation: Simulati
         )
 
 
+def test_chosen_client_dates_equal_the_same_rows_of_the_grid(
+    small_simulation: Simulation,
+) -> None:
+    """Each client at its own dates (an invoice's client the day before it was issued)
+    gets the values the whole grid gives that row: a pair asked twice comes once, a
+    client not yet a client at its date is left out, an unknown client is an error."""
+    bundle = small_simulation.bundle
+    grid = build_features(bundle, pd.date_range("2025-01-06", periods=10, freq="19D"))
+    chosen = grid.index[np.random.default_rng(7).choice(len(grid), 40, replace=False)]
+    first = bundle.clients.sort_values("client_since").iloc[-1]
+    before_it = (first["client_id"], pd.Timestamp(first["client_since"]) - pd.Timedelta(days=1))
+    asked = pd.MultiIndex.from_tuples([*chosen, chosen[0], before_it], names=["client_id", "as_of"])
+    some = build_features(bundle, asked)
+    assert some.index.is_unique
+    assert len(some) == len(chosen)
+    pd.testing.assert_frame_equal(some, grid.loc[chosen].sort_index(), check_exact=False, rtol=1e-9)
+    unknown = pd.MultiIndex.from_tuples([("nobody", chosen[0][1])], names=["client_id", "as_of"])
+    with pytest.raises(ValueError, match="nobody"):
+        build_features(bundle, unknown)
+
+
 # --- what the data lacks is missing, never a misleading zero ------------------------------
 
 
