@@ -12,6 +12,17 @@ percentile ranks (among that date's clients) of
 
 Higher is riskier. The same score serves both targets; every evaluation shows
 what the models add over it.
+
+The invoice scorecard (``invoice_scorecard``) is the same kind of baseline for one
+invoice, on its row as of the day before issue (``features.invoices``): the mean of
+the percentile ranks, among the invoices evaluated, of
+
+- the amount over the median amount of the client's earlier invoices (1 if none),
+- the client's disputes in the 180 days before issue,
+- the client's overdue invoices,
+- days since the client's last inbound message (365 if none), and
+- the share of the project's budget billed with this invoice minus its last
+  reported progress (0 without a project).
 """
 
 from __future__ import annotations
@@ -38,3 +49,22 @@ def scorecard(features: pd.DataFrame) -> pd.Series:
     )
     ranks = signals.groupby(level="as_of").rank(pct=True)
     return ranks.mean(axis=1).rename("scorecard")
+
+
+#: (feature, value when missing): the invoice scorecard's five signals.
+INVOICE_SIGNALS: tuple[tuple[str, float], ...] = (
+    ("amount_vs_usual", 1.0),
+    ("disputes_180d", 0.0),
+    ("overdue_invoices", 0.0),
+    ("days_since_inbound", 365.0),
+    ("billed_after_minus_progress", 0.0),
+)
+
+
+def invoice_scorecard(rows: pd.DataFrame) -> pd.Series:
+    """The invoice scorecard (0..1, higher riskier) of each invoice row of ``rows``,
+    ranked among all of them."""
+    signals = pd.DataFrame(
+        {name: rows[name].fillna(missing) for name, missing in INVOICE_SIGNALS}, index=rows.index
+    )
+    return signals.rank(pct=True).mean(axis=1).rename("invoice_scorecard")

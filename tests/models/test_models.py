@@ -11,7 +11,7 @@ import pytest
 from features.simulation import Simulation
 from models.dataset import TrainingSet, holdout_start, out_of_time_split
 from models.evaluate import compare, evaluate, lead_times, top_share_flags
-from models.scorecard import scorecard
+from models.scorecard import invoice_scorecard, scorecard
 from models.train import (
     FEATURE_COLUMNS,
     GBM_PARAMS,
@@ -67,6 +67,29 @@ def test_scorecard_ranks_within_each_date() -> None:
     score = scorecard(features)
     assert score.idxmax() == ("b", pd.Timestamp("2025-01-01"))
     assert score.idxmin() == ("a", pd.Timestamp("2025-01-01"))
+
+
+def test_the_invoice_scorecard_is_the_mean_of_five_percentile_ranks() -> None:
+    rows = pd.DataFrame(
+        {
+            "amount_vs_usual": [1.0, 3.0, np.nan, 0.5],
+            "disputes_180d": [0.0, 1.0, 0.0, 0.0],
+            "overdue_invoices": [0.0, 2.0, 1.0, 0.0],
+            "days_since_inbound": [2.0, 60.0, np.nan, 10.0],
+            "billed_after_minus_progress": [0.1, 0.5, 0.0, np.nan],
+        },
+        index=pd.Index(["i1", "i2", "i3", "i4"], name="invoice_id"),
+    )
+    score = invoice_scorecard(rows)
+    # By hand: i3's amount counts as 1 (ties i1: rank 2.5 of 4), its silence as 365
+    # (the longest), its billing gap 0; i4's gap counts as 0 (ties i3).
+    ranks = {
+        "i1": [2.5 / 4, 2 / 4, 1.5 / 4, 1 / 4, 3 / 4],
+        "i2": [4 / 4, 4 / 4, 4 / 4, 3 / 4, 4 / 4],
+        "i3": [2.5 / 4, 2 / 4, 3 / 4, 4 / 4, 1.5 / 4],
+        "i4": [1 / 4, 2 / 4, 1.5 / 4, 2 / 4, 1.5 / 4],
+    }
+    assert score.to_dict() == pytest.approx({k: float(np.mean(v)) for k, v in ranks.items()})
 
 
 def test_top_share_and_lead_time() -> None:
