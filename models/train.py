@@ -53,6 +53,7 @@ and fits them.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -154,11 +155,15 @@ class FittedModel:
     selection: dict[str, float] = field(default_factory=dict)
     #: For a blend: the fitted gbm and logistic whose probabilities it averages.
     members: tuple[FittedModel, ...] = ()
+    #: The columns it reads, in order (None: the client features, as for every model
+    #: pickled before the invoice model had columns of its own).
+    columns: tuple[str, ...] | None = None
 
     def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
         """P(event) for each row."""
+        columns = list(self.columns) if self.columns is not None else FEATURE_COLUMNS
         proba: np.ndarray = self.estimator.predict_proba(  # type: ignore[attr-defined]
-            features[FEATURE_COLUMNS]
+            features[columns]
         )[:, 1]
         return proba
 
@@ -175,16 +180,19 @@ def fit(
     kind: Kind,
     horizon_days: int,
     params: dict[str, object] | None = None,
+    columns: Sequence[str] | None = None,
 ) -> FittedModel:
     """Fit ``kind`` on every row of ``data`` with a known ``target`` label, choosing the
     gbm's shape (unless ``params`` fixes it) and calibrating on the last dates where
-    that helps; see the module docstring."""
+    that helps; see the module docstring. ``columns`` (default: the client features)
+    are the ones it reads; ``data``'s index has ``client_id`` and ``as_of`` levels."""
     known = data.labels[target].notna().to_numpy()
     rows = data.rows(known)
     y = rows.labels[target].astype(int).to_numpy()
     if len(np.unique(y)) < 2:
         raise ValueError(f"{target}: the training rows hold only one class; nothing to learn")
-    x = rows.features[FEATURE_COLUMNS]
+    read = tuple(columns) if columns is not None else None
+    x = rows.features[list(read) if read is not None else FEATURE_COLUMNS]
     validation = ValidationPeriod(VALIDATION_SHARE, horizon_days)
     chosen = dict(params or {})
     selection: dict[str, float] = {}
@@ -194,8 +202,8 @@ def fit(
         pipelines = {"gbm": make_pipeline("gbm", chosen), "logistic": make_pipeline("logistic")}
         blend = make_blend(pipelines, validation).fit(x, y)
         members = (
-            _fitted(target, "gbm", blend.named_estimators_["gbm"], chosen, selection),
-            _fitted(target, "logistic", blend.named_estimators_["logistic"], {}, {}),
+            _fitted(target, "gbm", blend.named_estimators_["gbm"], chosen, selection, read),
+            _fitted(target, "logistic", blend.named_estimators_["logistic"], {}, {}, read),
         )
         return FittedModel(
             target=target,
@@ -208,9 +216,10 @@ def fit(
             params=chosen,
             selection=selection,
             members=members,
+            columns=read,
         )
     model = HeldOutSigmoid(make_pipeline(kind, chosen), validation=validation).fit(x, y)
-    return _fitted(target, kind, model, chosen, selection)
+    return _fitted(target, kind, model, chosen, selection, read)
 
 
 def _fitted(
@@ -219,6 +228,7 @@ def _fitted(
     model: HeldOutSigmoid,
     params: dict[str, object],
     selection: dict[str, float],
+    columns: tuple[str, ...] | None = None,
 ) -> FittedModel:
     return FittedModel(
         target=target,
@@ -229,6 +239,7 @@ def _fitted(
         brier_calibrated=float(model.brier_calibrated_),
         params=params,
         selection=selection,
+        columns=columns,
     )
 
 
