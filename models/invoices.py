@@ -18,6 +18,8 @@ Brier and the precision within the top 10% of the invoices evaluated.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +35,9 @@ from features.invoices import (
     invoice_features,
     invoice_labels,
 )
-from models.dataset import TrainingSet
+from features.risks import DISPUTE
+from models import registry
+from models.dataset import TrainingSet, training_set, weekly_as_of
 from models.scorecard import invoice_scorecard
 from models.train import MODEL_KIND, FittedModel, Kind, fit
 
@@ -104,3 +108,100 @@ def compare_invoices(model: pd.Series, client_score: pd.Series, rows: TrainingSe
 def predict(model: FittedModel, rows: pd.DataFrame) -> pd.Series:
     """The model's probability for each row of ``rows``."""
     return pd.Series(np.asarray(model.predict_proba(rows)), index=rows.index, name="risk")
+
+
+#: The columns ``risk invoices backtest --out`` writes, exactly.
+BACKTEST_COLUMNS = ("invoice_id", "issued_at", "dispute_risk")
+
+
+@dataclass(frozen=True)
+class InvoiceBacktest:
+    scores: pd.DataFrame  # BACKTEST_COLUMNS, one row per invoice issued in the period
+    table: pd.DataFrame | None  # the comparison (None when nothing could be learned)
+    notes: list[str]
+
+
+def invoice_backtest(
+    bundle: Bundle,
+    train_until: str,
+    start: str,
+    until: str,
+    tracking_uri: str | None = None,
+    cache_dir: str | Path | None = None,
+    say: Callable[[str], None] = print,
+) -> InvoiceBacktest:
+    """Train on the invoices whose 60-day label window ended by ``train_until`` (and the
+    client dispute model on the client rows whose window ended by then, for the score
+    at issue); score every invoice issued in ``[start, until)`` as of the end of the
+    day before its issue. Logged to MLflow when ``tracking_uri`` is given; nothing is
+    registered."""
+    cutoff, first, end = pd.Timestamp(train_until), pd.Timestamp(start), pd.Timestamp(until)
+    if first >= end:
+        raise ValueError(f"--from {start} is not before --until {until}")
+    say("building the invoice rows...")
+    data = invoice_set(bundle, cache_dir=cache_dir)
+    issued = data.as_of + pd.Timedelta(days=1)
+    ended = np.asarray(issued + pd.Timedelta(days=HORIZON_DAYS) <= cutoff)
+    scored = np.asarray((issued >= first) & (issued < end))
+    held = data.rows(scored)
+    notes: list[str] = []
+    risk = pd.Series(np.nan, index=held.features.index)
+    table = None
+    reason = _too_few_labels(data.rows(ended).labels[LABEL])
+    if reason:
+        notes.append(f"dispute_risk left empty: {reason}")
+    elif len(held.features):
+        say(f"training on {int(ended.sum()):,} invoices, scoring {len(held.features):,}...")
+        model = fit_invoice_model(data.rows(ended))
+        risk = predict(model, held.features)
+        say("training the client dispute model for the score at issue...")
+        clients = training_set(bundle, weekly_as_of(bundle, until=cutoff), cache_dir=cache_dir)
+        window_ended = np.asarray(clients.as_of + pd.Timedelta(days=DISPUTE.horizon_days) <= cutoff)
+        client_model = fit(
+            clients.rows(window_ended), DISPUTE.label, MODEL_KIND, DISPUTE.horizon_days
+        )
+        at_issue = pd.Series(client_model.predict_proba(held.features), index=risk.index)
+        table = compare_invoices(risk, at_issue, held)
+        if tracking_uri:
+            _log(tracking_uri, table, train_until, start, until)
+    scores = pd.DataFrame(
+        {
+            "invoice_id": held.features.index.get_level_values("invoice_id"),
+            "issued_at": (issued[scored]).strftime("%Y-%m-%d"),
+            "dispute_risk": risk.to_numpy(),
+        }
+    )
+    return InvoiceBacktest(scores[list(BACKTEST_COLUMNS)], table, notes)
+
+
+def _too_few_labels(labels: pd.Series) -> str | None:
+    """Why nothing can be learned from ``labels``, or None."""
+    known = labels.dropna()
+    if known.empty:
+        return f"no {LABEL} labels: no invoice's 60 days ended by then, or no disputed_at at all"
+    if known.nunique() < 2:
+        return f"no {LABEL} labels of both kinds in the training period"
+    return None
+
+
+def _log(tracking_uri: str, table: pd.DataFrame, train_until: str, start: str, until: str) -> None:
+    registry.connect(tracking_uri)
+    import mlflow
+
+    with mlflow.start_run(run_name="invoice backtest"):
+        mlflow.set_tags(
+            {
+                "kind": "invoice backtest",
+                "train_until": train_until,
+                "scored_from": start,
+                "scored_until": until,
+            }
+        )
+        mlflow.log_metrics(
+            {
+                f"{LABEL}_{str(row).replace(' ', '_')}_{column}": float(value)
+                for row, values in table.iterrows()
+                for column, value in values.items()
+                if np.isfinite(value)
+            }
+        )

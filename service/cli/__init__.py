@@ -12,7 +12,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from service.cli import alerts, bundle, data, demo, flags, keys, score, serve, training, worker
+from service.cli import (
+    alerts,
+    bundle,
+    data,
+    demo,
+    flags,
+    invoices,
+    keys,
+    score,
+    serve,
+    training,
+    worker,
+)
 
 if TYPE_CHECKING:
     # typer carries its own copy of click: its Context is the one commands receive.
@@ -63,5 +75,5 @@ def main(ctx: typer.Context, home: HomeOption = None) -> None:
     ctx.obj = overrides
 
 
-for commands in (bundle, training, data, score, flags, alerts, keys, serve, worker, demo):
+for commands in (bundle, training, invoices, data, score, flags, alerts, keys, serve, worker, demo):
     commands.register(app)

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
@@ -116,6 +116,37 @@ def steps() -> Iterator[Callable[[str], None]]:
             progress.update(task, description=message)
 
         yield say
+
+
+_T = TypeVar("_T")
+
+
+def run_backtest(
+    ctx: typer.Context,
+    bundle: Path,
+    dates: tuple[str, str, str],
+    run: Callable[..., _T],
+) -> _T:
+    """``run`` (a backtest) on ``bundle`` with the ``--train-until``, ``--from`` and
+    ``--until`` ``dates``, the settings' tracking and cache and a progress line: a bad
+    date or period is a usage error naming the option."""
+    checked: list[str] = []
+    for hint, value in zip(("--train-until", "--from", "--until"), dates, strict=True):
+        try:
+            checked.append(iso_date(value))
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint=hint) from exc
+    loaded = load_or_exit(bundle)
+    settings = settings_from(ctx)
+    options: dict[str, Any] = {
+        "tracking_uri": settings.mlflow_tracking_uri,
+        "cache_dir": settings.home / "cache",
+    }
+    try:
+        with steps() as say:
+            return run(loaded, *checked, say=say, **options)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--from/--until") from exc
 
 
 def show_table(table: object) -> str:

@@ -8,7 +8,16 @@ from typing import Annotated
 
 import typer
 
-from service.cli.common import fail, iso_date, load_or_exit, said, settings_from, show_table, steps
+from service.cli.common import (
+    fail,
+    iso_date,
+    load_or_exit,
+    run_backtest,
+    said,
+    settings_from,
+    show_table,
+    steps,
+)
 
 thresholds_app = typer.Typer(help="Probability thresholds of the levels.", no_args_is_help=True)
 
@@ -95,30 +104,10 @@ def backtest(
     out: Annotated[Path, typer.Option(help="CSV: client_id,as_of,dispute_risk,churn_risk.")],
 ) -> None:
     """Train as of a past date, score every client weekly after it, compare with baselines."""
-    from models.backtest import backtest as run_backtest
+    from models.backtest import backtest as client_backtest
 
-    dates = {}
-    for hint, value in (("--train-until", train_until), ("--from", start), ("--until", until)):
-        try:
-            dates[hint] = iso_date(value)
-        except ValueError as exc:
-            raise typer.BadParameter(str(exc), param_hint=hint) from exc
-    loaded = load_or_exit(bundle)
-    settings = settings_from(ctx)
     began = time.perf_counter()
-    try:
-        with steps() as say:
-            result = run_backtest(
-                loaded,
-                dates["--train-until"],
-                dates["--from"],
-                dates["--until"],
-                tracking_uri=settings.mlflow_tracking_uri,
-                cache_dir=settings.home / "cache",
-                say=say,
-            )
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--from/--until") from exc
+    result = run_backtest(ctx, bundle, (train_until, start, until), client_backtest)
     out.parent.mkdir(parents=True, exist_ok=True)
     result.scores.to_csv(out, index=False)
     for note in result.notes:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,10 +12,12 @@ from features.invoices import DISPUTE_WINDOW_DAYS, LABEL
 from features.simulation import Simulation
 from models.dataset import TrainingSet, holdout_start, out_of_time_split
 from models.invoices import (
+    BACKTEST_COLUMNS,
     HORIZON_DAYS,
     INVOICE_COLUMNS,
     compare_invoices,
     fit_invoice_model,
+    invoice_backtest,
     invoice_set,
     predict,
 )
@@ -67,3 +71,26 @@ def test_the_invoice_model_beats_its_scorecard_out_of_time(
     # The issue's bar on data it was not tuned on is 1.3x; a test firm leaves margin.
     assert table.loc["invoice model", "pr_auc"] >= 1.3 * table.loc["invoice scorecard", "pr_auc"]
     assert table.loc["invoice model", "roc_auc"] > table.loc["invoice scorecard", "roc_auc"]
+
+
+def test_the_backtest_learns_nothing_from_invoices_whose_60_days_had_not_ended(
+    small_simulation: Simulation,
+) -> None:
+    """Disputing, the day after the scored period, every undisputed invoice whose 60
+    days run past ``--train-until``: no score moves (those rows never reach the fit, and no scored
+    invoice's day sees the disputes)."""
+    bundle = small_simulation.bundle
+    cutoff, start, until = "2025-10-31", "2025-11-01", "2025-11-15"
+    before = invoice_backtest(bundle, cutoff, start, until, say=lambda _: None)
+    invoices = bundle.invoices.copy()
+    disputed_on = pd.Timestamp(until) + pd.Timedelta(days=1)
+    late = invoices["issued_at"] >= disputed_on - pd.Timedelta(days=HORIZON_DAYS)
+    late &= (invoices["issued_at"] <= pd.Timestamp(cutoff)) & invoices["disputed_at"].isna()
+    assert late.sum() > 10
+    invoices.loc[late, "disputed_at"] = disputed_on
+    after = invoice_backtest(
+        replace(bundle, invoices=invoices), cutoff, start, until, say=lambda _: None
+    )
+    assert before.table is not None
+    assert list(before.scores.columns) == list(BACKTEST_COLUMNS)
+    pd.testing.assert_frame_equal(before.scores, after.scores)

@@ -200,6 +200,54 @@ def test_thresholds_suggest_from_a_backtest(firm: Firm, engine_env: Path) -> Non
     assert "churn_risk" in refused.output
 
 
+def test_invoices_backtest_scores_each_invoice_issued_in_the_period(
+    firm: Firm, engine_env: Path
+) -> None:
+    out = engine_env / "invoices.csv"
+    ran = runner.invoke(
+        app,
+        [
+            "invoices",
+            "backtest",
+            str(firm.bundle),
+            "--train-until",
+            "2025-10-31",
+            "--from",
+            "2025-11-01",
+            "--until",
+            "2025-12-31",
+            "--out",
+            str(out),
+        ],
+    )
+    assert ran.exit_code == 0, ran.output
+    assert "invoice scorecard" in ran.output
+    assert "client score at issue" in ran.output
+    scores = pd.read_csv(out)
+    assert list(scores.columns) == ["invoice_id", "issued_at", "dispute_risk"]
+    invoices = pd.read_csv(firm.bundle / "invoices.csv", parse_dates=["issued_at"])
+    issued = invoices[
+        (invoices["issued_at"] >= "2025-11-01") & (invoices["issued_at"] < "2025-12-31")
+    ]
+    assert sorted(scores["invoice_id"]) == sorted(issued["invoice_id"])
+    assert scores["dispute_risk"].between(0, 1).all()
+    import mlflow
+
+    mlflow.set_tracking_uri(f"sqlite:///{firm.home / 'mlflow.db'}")
+    logged = mlflow.search_runs(
+        search_all_experiments=True, filter_string="tags.kind = 'invoice backtest'"
+    )
+    assert len(logged) >= 1
+    assert not [m for m in mlflow.MlflowClient().search_registered_models() if "invoice" in m.name]
+    backwards = runner.invoke(
+        app,
+        ["invoices", "backtest", str(firm.bundle), "--train-until", "2025-10-31",
+         "--from", "2025-12-01", "--until", "2025-11-01", "--out", str(out)],
+    )  # fmt: skip
+    assert backwards.exit_code == 2
+    assert "--from" in backwards.output
+
+
 def test_suggested_high_threshold_keeps_the_top_ten_percent_precision() -> None:
     weeks = pd.date_range("2025-01-05", periods=4, freq="7D")
     index = pd.MultiIndex.from_product(
