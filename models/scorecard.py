@@ -14,7 +14,7 @@ Higher is riskier. The same score serves both targets; every evaluation shows
 what the models add over it.
 
 The invoice scorecard (``invoice_scorecard``) is the same kind of baseline for one
-invoice, on its row as of the day before issue (``features.invoices``): the mean of
+invoice, on its row as of the day before issue (``features.invoice_features``): the mean of
 the percentile ranks, among the invoices evaluated, of
 
 - the amount over the median amount of the client's earlier invoices (1 if none),

@@ -28,7 +28,7 @@ def backtest(
 ) -> None:
     """Train the invoice model as of a past date, score every invoice issued after it as
     of the day before its issue, and compare with the client score and the scorecard."""
-    from models.invoices import invoice_backtest
+    from models.invoice_model import invoice_backtest
 
     began = time.perf_counter()
     result = run_backtest(ctx, bundle, (train_until, start, until), invoice_backtest)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from features import build_features, load_bundle
-from features.invoices import INVOICE_FEATURES, LABEL, invoice_features, invoice_labels
+from features.invoice_features import INVOICE_FEATURES, LABEL, invoice_features, invoice_labels
 from tests.features.test_build_features import TINY, write
 
 pytestmark = pytest.mark.data

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from features.invoices import DISPUTE_WINDOW_DAYS, LABEL
+from features.invoice_features import DISPUTE_WINDOW_DAYS, LABEL
 from features.simulation import Simulation
 from models.dataset import TrainingSet, holdout_start, out_of_time_split
-from models.invoices import (
+from models.invoice_model import (
     BACKTEST_COLUMNS,
     HORIZON_DAYS,
     INVOICE_COLUMNS,

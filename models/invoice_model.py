@@ -2,7 +2,7 @@
 baselines.
 
 One row per issued invoice as of the end of the day before issue
-(``features.invoices``), labelled "disputed within 60 days". The rows are indexed by
+(``features.invoice_features``), labelled "disputed within 60 days". The rows are indexed by
 (``client_id``, ``as_of``, ``invoice_id``), so the client models' out-of-time split,
 validation period and fit apply unchanged: a training row's 60-day label window
 ends before the test period begins, and the model is of the client models' family
@@ -28,7 +28,7 @@ from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_s
 
 from features import FEATURES
 from features.bundle.load import Bundle
-from features.invoices import (
+from features.invoice_features import (
     DISPUTE_WINDOW_DAYS,
     INVOICE_FEATURES,
     LABEL,
