@@ -88,15 +88,17 @@ def invoice_metrics(scores: pd.Series, labels: pd.Series, probability: bool) -> 
     }
 
 
-def compare_invoices(model: pd.Series, client_score: pd.Series, rows: TrainingSet) -> pd.DataFrame:
+def compare_invoices(
+    model: pd.Series, client_score: pd.Series | None, rows: TrainingSet
+) -> pd.DataFrame:
     """The invoice model's probabilities beside the client-level dispute score at issue
-    and the invoice scorecard, on the same invoices: one row of metrics each."""
+    (left out when None: no client dispute model) and the invoice scorecard, on the
+    same invoices: one row of metrics each."""
     labels = rows.labels[LABEL]
-    scorers = {
-        "invoice model": (model, True),
-        "client score at issue": (client_score, True),
-        "invoice scorecard": (invoice_scorecard(rows.features), False),
-    }
+    scorers: dict[str, tuple[pd.Series, bool]] = {"invoice model": (model, True)}
+    if client_score is not None:
+        scorers["client score at issue"] = (client_score, True)
+    scorers["invoice scorecard"] = (invoice_scorecard(rows.features), False)
     return pd.DataFrame(
         {
             name: invoice_metrics(scores.reindex(labels.index), labels, probability)
@@ -147,7 +149,7 @@ def invoice_backtest(
     notes: list[str] = []
     risk = pd.Series(np.nan, index=held.features.index)
     table = None
-    reason = _too_few_labels(data.rows(ended).labels[LABEL])
+    reason = too_few_disputed(data.rows(ended).labels[LABEL], least=1)
     if reason:
         notes.append(f"dispute_risk left empty: {reason}")
     elif len(held.features):
@@ -174,13 +176,30 @@ def invoice_backtest(
     return InvoiceBacktest(scores[list(BACKTEST_COLUMNS)], table, notes)
 
 
-def _too_few_labels(labels: pd.Series) -> str | None:
-    """Why nothing can be learned from ``labels``, or None."""
-    known = labels.dropna()
+#: Fewer disputed invoices than this in its training period and ``risk train`` skips the
+#: invoice model, saying so: its calibration, its validation dates and the champion
+#: gate's PR-AUC would rest on a handful of cases.
+MIN_DISPUTED = 20
+
+
+def too_few_disputed(
+    train: pd.Series, test: pd.Series | None = None, least: int = MIN_DISPUTED
+) -> str | None:
+    """Why nothing can be learned from the training labels ``train`` (or judged on
+    ``test``, when given), or None."""
+    known = train.dropna()
     if known.empty:
         return f"no {LABEL} labels: no invoice's 60 days ended by then, or no disputed_at at all"
-    if known.nunique() < 2:
-        return f"no {LABEL} labels of both kinds in the training period"
+    disputed = int(known.sum())
+    if disputed < least:
+        return (
+            f"{disputed} of {len(known):,} invoices in the training period were disputed "
+            f"within {HORIZON_DAYS} days; at least {least} are needed"
+        )
+    if disputed == len(known):
+        return f"every invoice in the training period was disputed within {HORIZON_DAYS} days"
+    if test is not None and test.dropna().nunique() < 2:
+        return "the holdout has no invoices of both kinds (disputed and not) to judge a model on"
     return None
 
 

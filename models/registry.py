@@ -1,7 +1,8 @@
 """MLflow: tracking runs, registering models, and the ``@champion`` alias.
 
-A trained model is registered as a new version of ``billing-risk-dispute`` or
-``billing-risk-churn``. It becomes ``@champion`` only when it beats the current
+A trained model is registered as a new version of ``billing-risk-dispute``,
+``billing-risk-churn`` or ``billing-risk-invoice`` (the invoice-level dispute model,
+``models.invoice_model``). It becomes ``@champion`` only when it beats the current
 champion on the same holdout (or there is none); otherwise it is tagged
 ``challenger``. A person can move the alias by hand with a recorded reason.
 
@@ -20,10 +21,22 @@ from typing import Any
 
 import pandas as pd
 
-from features.risks import RISKS, by_label
+from features.invoice_features import LABEL as INVOICE_LABEL
+from features.risks import RISKS
 
 CHAMPION = "champion"
 EXPERIMENT = "billing-risk"
+#: The invoice model's registered name (its target is ``disputed_60d``).
+INVOICE_MODEL = "billing-risk-invoice"
+#: Each target (a label column) and the name its model is registered under.
+MODEL_NAMES: dict[str, str] = {risk.label: risk.model_name for risk in RISKS} | {
+    INVOICE_LABEL: INVOICE_MODEL
+}
+
+
+def model_name(target: str) -> str:
+    """The registered name of ``target``'s model; ``KeyError`` for another target."""
+    return MODEL_NAMES[target]
 
 
 def connect(tracking_uri: str) -> Any:
@@ -71,7 +84,7 @@ def champion(client: Any, target: str) -> Champion | None:
     """The current champion of ``target``'s model, or None."""
     from mlflow.exceptions import MlflowException
 
-    name = by_label(target).model_name
+    name = model_name(target)
     try:
         version = client.get_model_version_by_alias(name, CHAMPION)
     except MlflowException:
@@ -84,7 +97,7 @@ def load(target: str, version: str | None = None) -> Any:
     import mlflow
 
     reference = f"@{CHAMPION}" if version is None else f"/{version}"
-    return mlflow.sklearn.load_model(f"models:/{by_label(target).model_name}{reference}")
+    return mlflow.sklearn.load_model(f"models:/{model_name(target)}{reference}")
 
 
 def log_model(estimator: Any, example: pd.DataFrame, target: str, register: bool) -> str | None:
@@ -103,7 +116,7 @@ def log_model(estimator: Any, example: pd.DataFrame, target: str, register: bool
         # Our own registry, loaded only by our own service: cloudpickle keeps the
         # calibrated pipeline whole (skops would need every tree type listed).
         serialization_format="cloudpickle",
-        registered_model_name=by_label(target).model_name if register else None,
+        registered_model_name=model_name(target) if register else None,
     )
     version = getattr(info, "registered_model_version", None)
     return None if version is None else str(version)
@@ -111,7 +124,7 @@ def log_model(estimator: Any, example: pd.DataFrame, target: str, register: bool
 
 def crown(client: Any, target: str, version: str, reason: str, by: str) -> None:
     """Move ``@champion`` of ``target`` to ``version``, recording who and why."""
-    name = by_label(target).model_name
+    name = model_name(target)
     client.set_registered_model_alias(name, CHAMPION, version)
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     for key, value in (
@@ -124,14 +137,14 @@ def crown(client: Any, target: str, version: str, reason: str, by: str) -> None:
 
 
 def mark_challenger(client: Any, target: str, version: str, reason: str) -> None:
-    name = by_label(target).model_name
+    name = model_name(target)
     client.set_model_version_tag(name, version, "role", "challenger")
     client.set_model_version_tag(name, version, "not_promoted_because", reason)
 
 
 def promote(tracking_uri: str, name: str, version: str, reason: str) -> str:
     """``risk promote``: make ``version`` of model ``name`` the champion by hand."""
-    targets = {risk.model_name: risk.label for risk in RISKS}
+    targets = {name: target for target, name in MODEL_NAMES.items()}
     if name not in targets:
         raise ValueError(f"unknown model {name!r}: expected one of {', '.join(targets)}")
     if not reason.strip():

@@ -1,6 +1,10 @@
 """``risk train``: build the training set, fit, evaluate against the baselines on an
 out-of-time holdout, log everything to MLflow, register, and crown a champion
-only when it beats the current one on the same holdout."""
+only when it beats the current one on the same holdout.
+
+The client models first, then the invoice model (``models.invoice_model``) on the same
+holdout dates, its "client score at issue" baseline from the dispute model just fitted
+(trained only on labels known before those dates)."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ import pandas as pd
 from sklearn.frozen import FrozenEstimator
 
 from features.bundle.load import Bundle
+from features.invoice_features import LABEL as INVOICE_LABEL
 from features.labels import events_for
 from features.risks import DISPUTE, RISKS
 from models import registry
@@ -25,6 +30,17 @@ from models.evaluate import (
     compare,
     lead_times,
     top_share_flags,
+)
+from models.invoice_model import (
+    HORIZON_DAYS as INVOICE_HORIZON,
+)
+from models.invoice_model import (
+    INVOICE_COLUMNS,
+    compare_invoices,
+    fit_invoice_model,
+    invoice_set,
+    predict,
+    too_few_disputed,
 )
 from models.scorecard import scorecard
 from models.train import (
@@ -85,6 +101,8 @@ def retrain(
     import mlflow
 
     results = []
+    test_from = holdout_start(data.as_of)
+    dispute_model: FittedModel | None = None
     for spec in RISKS:
         target, horizon = spec.label, spec.horizon_days
         reason = missing_labels_reason(data.labels[target], target)
@@ -92,13 +110,13 @@ def retrain(
             say(f"{target}: skipped, {reason}")
             results.append(TargetResult(target, decision=f"skipped: {reason}"))
             continue
-        test_from = holdout_start(data.as_of)
         train_rows, test_rows = out_of_time_split(data.as_of, test_from, horizon)
         say(
             f"{target}: fitting on {int(train_rows.sum()):,} rows, holdout from "
             f"{test_from:%Y-%m-%d} ({int(test_rows.sum()):,} rows)..."
         )
         model = fit(data.rows(train_rows), target, MODEL_KIND, horizon)
+        dispute_model = model if spec is DISPUTE else dispute_model
         if model.selection:
             say(
                 f"{target}: trees of up to {model.params['max_leaf_nodes']} leaves, "
@@ -147,11 +165,84 @@ def retrain(
                 model.estimator, held.features[FEATURE_COLUMNS].head(5), target, register=True
             )
         assert version is not None
-        crowned, decision = _decide(client, target, version, table, held, events, horizon)
+        old = _champion_pr_auc(client, target, held, FEATURE_COLUMNS, events, horizon)
+        crowned, decision = _decide(client, target, version, metric(table, "model", "pr_auc"), old)
         say(f"{target}: version {version} {decision}")
         holdout = pd.DataFrame({"risk": risk, "label": held.labels[target]})
         results.append(TargetResult(target, table, version, crowned, decision, slices, holdout))
+    results.append(_train_invoices(bundle, client, test_from, dispute_model, until, cache_dir, say))
     return results
+
+
+def _train_invoices(
+    bundle: Bundle,
+    client: object,
+    test_from: pd.Timestamp,
+    dispute_model: FittedModel | None,
+    until: str | None,
+    cache_dir: str | Path | None,
+    say: Callable[[str], None],
+) -> TargetResult:
+    """The invoice model: one row per invoice, the same holdout dates as the client
+    models, logged, registered as ``billing-risk-invoice`` and gated like them."""
+    import mlflow
+
+    say("building one row per invoice, as of the day before its issue...")
+    data = invoice_set(bundle, cache_dir=cache_dir)
+    if until is not None:
+        data = data.rows(np.asarray(data.as_of <= pd.Timestamp(until)))
+    train_rows, test_rows = out_of_time_split(data.as_of, test_from, INVOICE_HORIZON)
+    labels = data.labels[INVOICE_LABEL]
+    reason = too_few_disputed(labels[train_rows], labels[test_rows])
+    if reason:
+        say(f"{INVOICE_LABEL}: skipped, {reason}")
+        return TargetResult(INVOICE_LABEL, decision=f"skipped: {reason}")
+    say(
+        f"{INVOICE_LABEL}: fitting on {int(train_rows.sum()):,} invoices, holdout from "
+        f"{test_from:%Y-%m-%d} ({int(test_rows.sum()):,} invoices)..."
+    )
+    model = fit_invoice_model(data.rows(train_rows))
+    held = data.rows(test_rows)
+    risk = predict(model, held.features)
+    at_issue = (
+        None
+        if dispute_model is None
+        else pd.Series(dispute_model.predict_proba(held.features), index=risk.index)
+    )
+    table = compare_invoices(risk, at_issue, held)
+    columns = list(INVOICE_COLUMNS)
+    with mlflow.start_run(run_name=f"train {INVOICE_LABEL}"):
+        mlflow.log_params(
+            {
+                "target": INVOICE_LABEL,
+                "kind": model.kind,
+                "horizon_days": INVOICE_HORIZON,
+                "calibrated": model.calibrated,
+                **GBM_PARAMS,
+                **model.params,
+            }
+        )
+        mlflow.log_metrics(_flat(table.rename(index=lambda row: str(row).replace(" ", "_"))))
+        mlflow.set_tags(
+            {
+                "bundle_fingerprint": fingerprint(bundle),
+                "invoices_issued_from": f"{data.as_of.min() + pd.Timedelta(days=1):%Y-%m-%d}",
+                "invoices_issued_until": f"{data.as_of.max() + pd.Timedelta(days=1):%Y-%m-%d}",
+                "holdout_from": f"{test_from:%Y-%m-%d}",
+                "missing_sources": ",".join(data.missing) or "none",
+            }
+        )
+        version = registry.log_model(
+            model.estimator, held.features[columns].head(5), INVOICE_LABEL, register=True
+        )
+    assert version is not None
+    old = _champion_invoice_pr_auc(client, held)
+    crowned, decision = _decide(
+        client, INVOICE_LABEL, version, metric(table, "invoice model", "pr_auc"), old
+    )
+    say(f"{INVOICE_LABEL}: version {version} {decision}")
+    holdout = pd.DataFrame({"risk": risk, "label": held.labels[INVOICE_LABEL]})
+    return TargetResult(INVOICE_LABEL, table, version, crowned, decision, None, holdout)
 
 
 def _slices(
@@ -193,39 +284,64 @@ def _flat(table: pd.DataFrame) -> dict[str, float]:
     }
 
 
+def _champion_pr_auc(
+    client: object,
+    target: str,
+    held: TrainingSet,
+    columns: list[str],
+    events: pd.DataFrame,
+    horizon: int,
+) -> tuple[str, float] | None:
+    """The current champion's version and PR-AUC on ``held``, or None without one."""
+    current = registry.champion(client, target)
+    if current is None:
+        return None
+    old = registry.load(target, current.version)
+    old_scores = pd.Series(
+        old.predict_proba(held.features[columns])[:, 1], index=held.features.index
+    )
+    old_table = compare({"champion": (old_scores, True)}, held.labels[target], events, horizon)
+    return current.version, metric(old_table, "champion", "pr_auc")
+
+
+def _champion_invoice_pr_auc(client: object, held: TrainingSet) -> tuple[str, float] | None:
+    """The invoice champion's version and PR-AUC on ``held``, or None without one."""
+    current = registry.champion(client, INVOICE_LABEL)
+    if current is None:
+        return None
+    old = registry.load(INVOICE_LABEL, current.version)
+    features = held.features[list(INVOICE_COLUMNS)]
+    old_scores = pd.Series(old.predict_proba(features)[:, 1], index=features.index)
+    table = compare_invoices(old_scores, None, held)
+    return current.version, metric(table, "invoice model", "pr_auc")
+
+
 def _decide(
     client: object,
     target: str,
     version: str,
-    table: pd.DataFrame,
-    held: TrainingSet,
-    events: pd.DataFrame,
-    horizon: int,
+    new_score: float,
+    current: tuple[str, float] | None,
 ) -> tuple[bool, str]:
-    current = registry.champion(client, target)
-    new_score = metric(table, "model", "pr_auc")
+    """Crown ``version`` when its holdout PR-AUC beats the champion's (``current``:
+    its version and PR-AUC on the same holdout), else mark it a challenger."""
     if current is None:
         registry.crown(client, target, version, "first model", "risk train")
         return True, f"is @champion (the first; PR-AUC {new_score:.3f})"
-    old = registry.load(target, current.version)
-    old_scores = pd.Series(
-        old.predict_proba(held.features[FEATURE_COLUMNS])[:, 1], index=held.features.index
-    )
-    old_table = compare({"champion": (old_scores, True)}, held.labels[target], events, horizon)
-    old_score = metric(old_table, "champion", "pr_auc")
+    old_version, old_score = current
     if new_score > old_score:
         registry.crown(
             client,
             target,
             version,
-            f"PR-AUC {new_score:.3f} > {old_score:.3f} (v{current.version}) on the same holdout",
+            f"PR-AUC {new_score:.3f} > {old_score:.3f} (v{old_version}) on the same holdout",
             "risk train",
         )
         return (
             True,
-            f"is @champion: PR-AUC {new_score:.3f} beats v{current.version}'s {old_score:.3f}",
+            f"is @champion: PR-AUC {new_score:.3f} beats v{old_version}'s {old_score:.3f}",
         )
-    reason = f"PR-AUC {new_score:.3f} does not beat v{current.version}'s {old_score:.3f}"
+    reason = f"PR-AUC {new_score:.3f} does not beat v{old_version}'s {old_score:.3f}"
     registry.mark_challenger(client, target, version, reason)
     return False, f"is a challenger: {reason}"
 

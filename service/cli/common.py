@@ -153,5 +153,8 @@ def show_table(table: object) -> str:
     import pandas as pd
 
     assert isinstance(table, pd.DataFrame)
-    shown = table.drop(columns=["rows"]).copy()
+    # A client table's rows count is not a metric; an invoice table's counts are
+    # whole numbers.
+    shown = table.drop(columns=["rows"], errors="ignore")
+    shown = shown.astype({c: int for c in ("invoices", "disputed") if c in shown.columns})
     return shown.to_string(float_format=lambda v: f"{v:.3f}")

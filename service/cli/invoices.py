@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from service.cli.common import run_backtest, said
+from service.cli.common import run_backtest, said, show_table
 
 invoices_app = typer.Typer(
     help="The invoice-level dispute model: backtest it.", no_args_is_help=True
@@ -37,8 +37,7 @@ def backtest(
     for note in result.notes:
         typer.echo(note, err=True)
     if result.table is not None:
-        counts = {"invoices": int, "disputed": int}
-        typer.echo(result.table.astype(counts).to_string(float_format="{:.3f}".format))
+        typer.echo(show_table(result.table))
     _ = said()
     typer.echo(
         "\n"

@@ -29,7 +29,7 @@ def train(
         str | None, typer.Option(help="Last as-of date to learn from (default: last event).")
     ] = None,
 ) -> None:
-    """Train, evaluate and register the dispute and churn models in MLflow."""
+    """Train, evaluate and register the dispute, churn and invoice models in MLflow."""
     from models.retrain import retrain
 
     if until is not None:
@@ -72,7 +72,10 @@ def train(
 
 def promote(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="billing-risk-dispute or billing-risk-churn.")],
+    name: Annotated[
+        str,
+        typer.Argument(help="billing-risk-dispute, billing-risk-churn or billing-risk-invoice."),
+    ],
     version: Annotated[str, typer.Argument(help="The registered version to make champion.")],
     reason: Annotated[str, typer.Option(help="Why (kept with the version).")],
 ) -> None:

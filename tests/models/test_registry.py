@@ -10,10 +10,12 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from features.invoice_features import LABEL as INVOICE_LABEL
 from features.risks import RISKS
 from features.simulation import simulate, write_bundle
 from models import registry
 from models.backtest import backtest
+from models.invoice_model import INVOICE_COLUMNS, too_few_disputed
 from service.cli import app
 
 pytestmark = pytest.mark.model
@@ -75,6 +77,15 @@ def test_retraining_without_improvement_is_a_challenger_and_promote_moves_it(
     assert registry.champion(client, "dispute_30d").version == "1"  # type: ignore[union-attr]
     challenger = client.get_model_version("billing-risk-dispute", "2")
     assert challenger.tags["role"] == "challenger"
+    # The invoice model passes the same gate: the same invoices, the same PR-AUC.
+    assert registry.champion(client, INVOICE_LABEL).version == "1"  # type: ignore[union-attr]
+    assert client.get_model_version("billing-risk-invoice", "2").tags["role"] == "challenger"
+    invoice = runner.invoke(
+        app,
+        ["--home", str(home), "promote", "billing-risk-invoice", "2", "--reason", "checked"],
+    )
+    assert invoice.exit_code == 0, invoice.output
+    assert registry.champion(client, INVOICE_LABEL).version == "2"  # type: ignore[union-attr]
 
     moved = runner.invoke(
         app,
@@ -157,3 +168,56 @@ def test_training_reports_metrics_per_slice(trained: tuple[Path, Path]) -> None:
     slices = pd.read_csv(io.StringIO(text))
     assert {"language=en", "language=de", "size=small", "size=large"} <= set(slices["slice"])
     assert set(slices["scorer"]) == {"model", "scorecard"}
+
+
+def test_the_invoice_model_is_registered_gated_and_promoted_like_the_client_models(
+    trained: tuple[Path, Path],
+) -> None:
+    _, home = trained
+    client = registry.connect(tracking(home))
+    champion = registry.champion(client, INVOICE_LABEL)
+    assert champion is not None
+    assert champion.name == "billing-risk-invoice"
+    run = client.get_run(champion.run_id)
+    # Both baselines on the same held-out invoices, and the dates it learned from.
+    assert {
+        "invoice_model_pr_auc",
+        "client_score_at_issue_pr_auc",
+        "invoice_scorecard_pr_auc",
+        "invoice_model_top10_precision",
+    } <= set(run.data.metrics)
+    assert (
+        run.data.tags["holdout_from"]
+        == client.get_run(
+            registry.champion(client, "dispute_30d").run_id  # type: ignore[union-attr]
+        ).data.tags["holdout_from"]
+    )
+    model = registry.load(INVOICE_LABEL)
+    example = pd.read_json(io.StringIO(mlflow_example(champion.run_id)), orient="split")
+    assert list(example.columns) == list(INVOICE_COLUMNS)
+    assert model.predict_proba(example).shape == (len(example), 2)
+
+
+def mlflow_example(run_id: str) -> str:
+    import mlflow
+
+    return mlflow.artifacts.load_text(f"runs:/{run_id}/model/input_example.json")
+
+
+@pytest.mark.parametrize(
+    ("train", "test", "says"),
+    [
+        ([None, None], None, "no disputed_60d labels"),
+        ([1.0] * 3 + [0.0] * 50, None, "3 of 53 invoices in the training period were disputed"),
+        ([1.0] * 25, None, "every invoice in the training period was disputed"),
+        ([1.0] * 25 + [0.0] * 50, [0.0, 0.0, None], "the holdout has no invoices of both kinds"),
+        ([1.0] * 25 + [0.0] * 50, [0.0, 1.0], None),
+    ],
+)
+def test_the_invoice_model_is_skipped_saying_why_when_too_few_invoices_were_disputed(
+    train: list[float | None], test: list[float | None] | None, says: str | None
+) -> None:
+    reason = too_few_disputed(
+        pd.Series(train, dtype=float), None if test is None else pd.Series(test, dtype=float)
+    )
+    assert reason == says if says is None else says in str(reason)
