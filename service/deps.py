@@ -43,6 +43,12 @@ async def engine(request: Request) -> Engine:
     return state.engine
 
 
+async def reader(request: Request) -> Engine:
+    """The engine for routes that only read (``risk.store.db.for_reads``)."""
+    state: AppState = request.app.state.risk
+    return state.reader
+
+
 async def principal(
     request: Request,
     x_api_key: Annotated[str | None, Header(alias="X-API-Key", description="An API key.")] = None,
@@ -82,6 +88,7 @@ async def operator(caller: Annotated[Principal, Depends(principal)]) -> Principa
 StateDep = Annotated[AppState, Depends(app_state)]
 ReadsDep = Annotated[ReadCache, Depends(reads)]
 EngineDep = Annotated[Engine, Depends(engine)]
+ReaderDep = Annotated[Engine, Depends(reader)]
 Caller = Annotated[Principal, Depends(principal)]
 Operator = Annotated[Principal, Depends(operator)]
 # No id holds a NUL (ingest refuses them; PostgreSQL cannot even bind one).

@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from risk.scoring.run import Model, champions
 from risk.settings import Settings
 from risk.store import sessions
+from risk.store.db import for_reads
 from risk.store.keys import Principal, authenticate, hash_key
 from risk.store.versions import VersionWatch
 from service.reads import ReadCache
@@ -171,8 +172,11 @@ class AppState:
     keys: RecentlyChecked = field(default_factory=lambda: RecentlyChecked(authenticate))
     sessions: RecentlyChecked = field(default_factory=lambda: RecentlyChecked(_open_session))
     reads: ReadCache = field(init=False)
+    #: The engine for the read routes and pages (``risk.store.db.for_reads``).
+    reader: Engine = field(init=False)
 
     def __post_init__(self) -> None:
+        self.reader = for_reads(self.engine)
         self.reads = ReadCache(self.settings.read_cache_mb * 1024 * 1024, VersionWatch(self.engine))
 
     def load_models(self) -> dict[str, Model]:

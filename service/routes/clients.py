@@ -13,7 +13,7 @@ from service import schemas
 from service.deps import (
     Caller,
     ClientId,
-    EngineDep,
+    ReaderDep,
     ReadsDep,
     json_answer,
     json_response,
@@ -26,7 +26,7 @@ router = APIRouter(tags=["clients"])
 
 @router.get("/clients/{client_id}", response_model=schemas.ClientOut)
 async def get_client(
-    client_id: ClientId, caller: Caller, engine: EngineDep, reads: ReadsDep
+    client_id: ClientId, caller: Caller, engine: ReaderDep, reads: ReadsDep
 ) -> Response:
     """Current scores with reasons, open flags, score history, latest signals."""
 
@@ -44,7 +44,7 @@ async def get_client(
 async def get_timeline(
     client_id: ClientId,
     caller: Caller,
-    engine: EngineDep,
+    engine: ReaderDep,
     reads: ReadsDep,
     before: Annotated[
         datetime | None,

@@ -21,6 +21,7 @@ from service.deps import (
     Caller,
     EngineDep,
     FlagId,
+    ReaderDep,
     ReadsDep,
     json_answer,
     json_response,
@@ -34,7 +35,7 @@ router = APIRouter(tags=["flags"])
 @router.get("/flags", response_model=schemas.FlagPage)
 async def get_flags(
     caller: Caller,
-    engine: EngineDep,
+    engine: ReaderDep,
     reads: ReadsDep,
     risk: Annotated[schemas.Risk | None, Query()] = None,
     level: Annotated[schemas.Level | None, Query()] = None,

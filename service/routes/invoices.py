@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response
 
 from risk.invoices import explain_invoice
 from service import schemas
-from service.deps import Caller, EngineDep, InvoiceId, ReadsDep, json_answer, json_response
+from service.deps import Caller, InvoiceId, ReaderDep, ReadsDep, json_answer, json_response
 from service.errors import not_found
 from service.reads import Answer, caller_scope
 
@@ -15,7 +15,7 @@ router = APIRouter(tags=["invoices"])
 
 @router.get("/invoices/{invoice_id}/explanation", response_model=schemas.InvoiceExplanation)
 async def get_explanation(
-    invoice_id: InvoiceId, caller: Caller, engine: EngineDep, reads: ReadsDep
+    invoice_id: InvoiceId, caller: Caller, engine: ReaderDep, reads: ReadsDep
 ) -> Response:
     """What the client is paying for, and a text the PM can send."""
 

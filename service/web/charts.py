@@ -194,7 +194,7 @@ def _legend(entries: Sequence[tuple[str, str, str]]) -> Markup:
     return Markup('<ul class="legend">{}</ul>').format(Markup("").join(items))
 
 
-def _points(frame: _Frame, points: Sequence[tuple[Moment, float]]) -> str:
+def _points(frame: _Frame, points: Sequence[tuple[Moment | float, float]]) -> str:
     return " ".join(f"{frame.x(t):.1f},{frame.y(v):.1f}" for t, v in points)
 
 
@@ -213,7 +213,8 @@ def line_chart(
     drawn = [s for s in series if s.points]
     if not drawn:
         return _empty(empty)
-    times = [seconds(t) for s in drawn for t, _ in s.points]
+    stamps = [[seconds(t) for t, _ in s.points] for s in drawn]  # once per point
+    times = [t for ts in stamps for t in ts]
     values = [v for s in drawn for _, v in s.points]
     if y_range is None:
         ticks = nice_ticks(min(0.0, min(values)), max(values))
@@ -224,14 +225,15 @@ def line_chart(
     frame = _Frame(min(times), max(times), y0, y1)
     fmt = y_label or words.compact
     body = [*_y_axis(frame, ticks, fmt), *_month_ticks(frame, words)]
-    for s in drawn:
+    for s, ts in zip(drawn, stamps, strict=True):
         dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+        at = [(t, v) for t, (_, v) in zip(ts, s.points, strict=True)]
         body.append(
             f'<polyline fill="none" stroke="{s.color}" stroke-width="2"{dash} '
-            f'points="{_points(frame, s.points)}"><title>{escape(s.label)}</title></polyline>'
+            f'points="{_points(frame, at)}"><title>{escape(s.label)}</title></polyline>'
         )
         if len(s.points) <= 40:
-            for t, v in s.points:
+            for t, v in at:
                 body.append(
                     f'<circle cx="{frame.x(t):.1f}" cy="{frame.y(v):.1f}" r="3" '
                     f'fill="{s.color}"><title>{escape(s.label)}: {escape(fmt(v))}</title></circle>'
@@ -312,7 +314,7 @@ def sentiment_chart(messages: Sequence[Mapping[str, Any]], _: Words) -> Markup:
     ]
     if not rows:
         return _empty(_("No client messages with text."))
-    times = [seconds(t) for t, _ in rows]
+    times = [seconds(t) for t, _ in rows]  # once per message: x, the title, the mean
     frame = _Frame(min(times), max(times), -1.0, 1.0)
     body = [
         *_y_axis(frame, [-1.0, -0.5, 0.0, 0.5, 1.0], lambda v: _.number(v, 1)),
@@ -320,17 +322,17 @@ def sentiment_chart(messages: Sequence[Mapping[str, Any]], _: Words) -> Markup:
         f'<line x1="{LEFT}" y1="{frame.y(0):.1f}" x2="{WIDTH - RIGHT}" y2="{frame.y(0):.1f}" '
         'stroke="#94a3b8" stroke-width="1.5"/>',
     ]
-    for t, p in rows:
+    for (t, p), at in zip(rows, times, strict=True):
         tone = "positive" if p > 0.05 else "negative" if p < -0.05 else "neutral"
         when = _.day(t.date() if isinstance(t, datetime) else t)
         body.append(
-            f'<circle cx="{frame.x(t):.1f}" cy="{frame.y(p):.1f}" r="3.5" fill="{COLORS[tone]}" '
+            f'<circle cx="{frame.x(at):.1f}" cy="{frame.y(p):.1f}" r="3.5" fill="{COLORS[tone]}" '
             f'fill-opacity="0.75"><title>{when}: {escape(_.number(p, 2))}</title></circle>'
         )
-    means = []
+    means: list[tuple[Moment | float, float]] = []
     for index in range(len(rows)):
         window = rows[max(0, index - RUNNING_MEAN + 1) : index + 1]
-        means.append((rows[index][0], sum(p for _, p in window) / len(window)))
+        means.append((times[index], sum(p for _, p in window) / len(window)))
     body.append(
         f'<polyline fill="none" stroke="{COLORS["mean"]}" stroke-width="2" '
         f'points="{_points(frame, means)}"><title>{escape(_("Running mean of 5"))}</title>'
@@ -397,7 +399,12 @@ def rhythm_chart(
     if not messages:
         return _empty(_("No messages."))
     height = 150
-    sent = [(_aware(m["sent_at"]), m["direction"], m.get("channel") or "") for m in messages]
+    # Each time converted once: the axis works in seconds, the titles in days.
+    stamps = [seconds(m["sent_at"]) for m in messages]
+    sent = [
+        (datetime.fromtimestamp(at, UTC), m["direction"], m.get("channel") or "")
+        for m, at in zip(messages, stamps, strict=True)
+    ]
     end = _aware(until) if until is not None else None
     last = max(t for t, _, _ in sent)
     if end is None or end < last:
@@ -427,10 +434,10 @@ def rhythm_chart(
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
             f'fill="#475569">{escape(lanes_named[direction])}</text>'
         )
-    for t, direction, channel in sent:
+    for (t, direction, channel), at in zip(sent, stamps, strict=True):
         y = lanes.get(direction, lanes["outbound"])
         body.append(
-            f'<circle cx="{frame.x(t):.1f}" cy="{y:.1f}" r="3.5" '
+            f'<circle cx="{frame.x(at):.1f}" cy="{y:.1f}" r="3.5" '
             f'fill="{COLORS.get(direction, COLORS["outbound"])}" fill-opacity="0.7">'
             f"<title>{_.day(t.date())} {escape(channel)}</title></circle>"
         )

@@ -40,7 +40,7 @@ from service.web.render import (
     render,
     safe_next,
 )
-from service.web.session import csrf_ok, current, engine_of, flash, signed_in
+from service.web.session import csrf_ok, current, engine_of, flash, reader_of, signed_in
 
 LEVELS = ("high", "elevated")
 #: The default snooze, in days from today.
@@ -126,7 +126,7 @@ def web_router() -> APIRouter:
 
         def make() -> Response:
             found = find_flags(
-                engine_of(request), risk=chosen_risk, level=chosen_level, principal=user
+                reader_of(request), risk=chosen_risk, level=chosen_level, principal=user
             )
             return render(
                 request,
@@ -151,7 +151,7 @@ def web_router() -> APIRouter:
         return await cached_page(request, lambda: _client_page(request, user, client_id))
 
     def _client_page(request: Request, user: Principal, client_id: str) -> Response:
-        with engine_of(request).connect() as connection:
+        with reader_of(request).connect() as connection:
             detail = client_detail(connection, user, client_id)
             events = timeline(connection, user, client_id)
             if detail is None or events is None:

@@ -103,5 +103,11 @@ def engine_of(request: Request) -> Engine:
     return engine
 
 
+def reader_of(request: Request) -> Engine:
+    """The engine for pages that only read (``risk.store.db.for_reads``)."""
+    engine: Engine = request.app.state.risk.reader
+    return engine
+
+
 def flash(request: Request, key: str, kind: str = "ok", **args: str) -> None:
     request.session["flash"] = {"key": key, "kind": kind, "args": args}

@@ -22,6 +22,7 @@ from risk.scoring.flags import acknowledge, give_feedback, list_flags, snooze
 from risk.scoring.run import Model, score
 from risk.settings import Settings
 from risk.store import versions
+from risk.store.db import for_reads
 from risk.store.ingest import ingest
 from risk.store.keys import Principal
 from risk.store.load import load, read_bundle
@@ -281,3 +282,25 @@ def test_a_timeline_page_keeps_every_message_of_the_instant_it_starts_at(
     assert page(5) == (["M2", "M3", "M4", "M5", "M6"], tied)
     assert page(6) == (["M1", "M2", "M3", "M4", "M5", "M6"], None)
     assert page(3, before=tied) == (["M1"], None)
+
+
+@pytest.mark.integration
+def test_read_connections_keep_prepared_statements_on_postgresql(database: Engine) -> None:
+    """On PostgreSQL the read routes' connections autocommit: no BEGIN and no ROLLBACK per
+    request, and the driver's prepared statements, which a ROLLBACK would drop, serve the
+    next request. SQLite's engine is used as it is."""
+    reader = for_reads(database)
+    if database.dialect.name == "sqlite":
+        assert reader is database
+        return
+    bundle = simulate(6, 4, seed=2).bundle
+    load(database, bundle, "test")
+    client = str(bundle.clients["client_id"].iloc[0])
+    for _ in range(20):  # past the driver's threshold on each pooled connection
+        with reader.connect() as connection:
+            assert timeline(connection, ADMIN, client) is not None
+    with reader.connect() as connection:
+        prepared = connection.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements")
+        assert prepared.scalar_one() >= 5  # the timeline's statements
+        # Autocommit: a statement leaves no transaction open behind it.
+        assert connection.connection.dbapi_connection.info.transaction_status == 0  # type: ignore[union-attr]
