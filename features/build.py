@@ -51,6 +51,7 @@ def build_features(
     bundle: Bundle,
     as_of_dates: Iterable[object] | object,
     cache_dir: str | Path | None = None,
+    message_scores: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Features for every client that exists and has not churned, at each as-of date.
 
@@ -65,6 +66,10 @@ def build_features(
         issued), with the values the whole grid would give them.
     cache_dir
         Where message scores are kept between runs (none: score in memory only).
+    message_scores
+        What each message of the bundle says, as ``score_messages`` returns it (same
+        order), when the caller has it already (the scores a run stored): the texts
+        are then not read again.
 
     Returns
     -------
@@ -81,7 +86,9 @@ def build_features(
         as_of = as_of_index(as_of_dates.get_level_values("as_of"))
     else:
         as_of = as_of_index(as_of_dates)
-    snapshot = Snapshot.build(bundle, as_of, score_messages(bundle, cache_dir), rows)
+    if message_scores is None:
+        message_scores = score_messages(bundle, cache_dir)
+    snapshot = Snapshot.build(bundle, as_of, message_scores, rows)
     columns: dict[str, np.ndarray] = {}
     missing: set[str] = set()
     for family in FAMILIES:

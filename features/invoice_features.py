@@ -53,15 +53,21 @@ def as_of_rows(invoices: pd.DataFrame) -> pd.MultiIndex:
 
 
 def invoice_features(
-    bundle: Bundle, invoices: pd.DataFrame | None = None, cache_dir: str | Path | None = None
+    bundle: Bundle,
+    invoices: pd.DataFrame | None = None,
+    cache_dir: str | Path | None = None,
+    message_scores: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The client's features and the invoice's own of every row of ``invoices``
-    (default: the bundle's), indexed by ``invoice_id``, as of the day before issue.
-    A row whose client was not yet a client (or had churned) that day has empty
-    client features."""
+    (default: the bundle's; a draft not in the bundle is checked the same way),
+    indexed by ``invoice_id``, as of the day before issue. A row whose client was not
+    yet a client (or had churned) that day has empty client features.
+    ``message_scores``: as for ``build_features``."""
     invoices = bundle.invoices if invoices is None else invoices
     rows = as_of_rows(invoices)
-    client = build_features(bundle, rows, cache_dir=cache_dir).reindex(rows)
+    client = build_features(
+        bundle, rows, cache_dir=cache_dir, message_scores=message_scores
+    ).reindex(rows)
     client.index = pd.Index(invoices["invoice_id"].to_numpy(), name="invoice_id")
     own = _own_features(bundle, invoices)
     return pd.concat([client, own], axis=1)

@@ -17,6 +17,7 @@ import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -53,6 +54,15 @@ class Bundle:
     files: Mapping[str, str] = field(default_factory=dict)
     path: Path | None = None
     absent_columns: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # The files holding rows in the whole firm, when this bundle holds only part of it
+    # (one client's rows for an invoice check): whether a source is there is the
+    # firm's fact, not the part's. A client with no messages yet has had no messages
+    # (zero), which a missing source (unknown) is not.
+    present: frozenset[str] | None = None
+
+    def holds(self, name: str) -> bool:
+        """Whether the firm's file ``name`` holds rows (see ``present``)."""
+        return name in self.present if self.present is not None else len(self.frame(name)) > 0
 
     def frame(self, name: str) -> pd.DataFrame:
         """The frame of contract file ``name`` (``"invoices"``)."""
@@ -69,13 +79,13 @@ class Bundle:
     def sources(self) -> dict[str, bool]:
         """Whether each source of signals holds rows: a header-only file is a missing
         source. Reference data (contacts) is not a source."""
-        return {name: len(frame) > 0 for name, frame in self.frames() if FILES[name].source}
+        return {name: self.holds(name) for name in FILES if FILES[name].source}
 
     def has(self, requirement: str) -> bool:
         """Whether the data behind ``"invoices"`` or ``"invoices.paid_at"`` is there:
         the file holds rows and, for a column, its header had it."""
         name, _, column = requirement.partition(".")
-        if not len(self.frame(name)):
+        if not self.holds(name):
             return False
         return not column or column not in self.absent_columns.get(name, frozenset())
 
@@ -108,8 +118,9 @@ def load_bundle(path: str | Path) -> Bundle:
         frames[name] = parse_frame(FILES[name], frame, label, log)
     check_bundle(frames, labels, log)
     log.raise_if_any()
+    tables: dict[str, Any] = {name: frames[name] for name in FILES}
     return Bundle(
-        **{name: frames[name] for name in FILES},
+        **tables,
         files={name: label if (folder / label).exists() else "" for name, label in labels.items()},
         path=folder,
         absent_columns=absent,

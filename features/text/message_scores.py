@@ -58,13 +58,19 @@ def _text_hash(texts: pd.Series, languages: pd.Series, directions: pd.Series) ->
     return pd.util.hash_pandas_object(keys, index=False).to_numpy(np.uint64)
 
 
-def score_messages(bundle: Bundle, cache_dir: str | Path | None = None) -> pd.DataFrame:
+def score_messages(
+    bundle: Bundle, cache_dir: str | Path | None = None, known: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per message of ``bundle`` (same order): ``language``, ``polarity``
-    (-1..1, NaN for an empty text), ``billing_question`` and ``relationship_doubt``."""
+    (-1..1, NaN for an empty text), ``billing_question`` and ``relationship_doubt``.
+
+    ``known``: scores read earlier, in the cache's columns (``message_id``,
+    ``text_hash``, then the scores), in place of the cache (what a score run stored
+    for one client's messages): a message whose text hash matches is not read again."""
     messages = bundle.messages
     given = _given_languages(bundle)
     text_hash = _text_hash(messages["text"], given, messages["direction"])
-    cached = _read_cache(cache_dir)
+    cached = _read_cache(cache_dir) if known is None else known
     if _same_messages(cached, messages["message_id"], text_hash):
         merged = cached.iloc[: len(messages)].reset_index(drop=True)  # a re-run: no new text
     else:

@@ -127,7 +127,7 @@ def forget_scores(connection: Connection, message_ids: list[str]) -> None:
 def read_bundle(engine: Engine) -> Bundle:
     """The database's contract tables as a ``Bundle``, typed like a file export."""
     require_current(engine)
-    frames: dict[str, pd.DataFrame] = {}
+    frames: dict[str, Any] = {}
     log = ProblemLog()
     with engine.connect() as connection:
         for name in FILES:
