@@ -34,6 +34,18 @@ MODEL_NAMES: dict[str, str] = {risk.label: risk.model_name for risk in RISKS} | 
 }
 
 
+#: The run artifact holding the typical row a model's attributions start from.
+REFERENCE_FILE = "reference.json"
+
+
+def reference(run_id: str) -> dict[str, float | None]:
+    """The typical row logged with the model of run ``run_id`` (``REFERENCE_FILE``)."""
+    import mlflow
+
+    found: dict[str, float | None] = mlflow.artifacts.load_dict(f"runs:/{run_id}/{REFERENCE_FILE}")
+    return found
+
+
 def model_name(target: str) -> str:
     """The registered name of ``target``'s model; ``KeyError`` for another target."""
     return MODEL_NAMES[target]

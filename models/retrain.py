@@ -232,6 +232,12 @@ def _train_invoices(
                 "missing_sources": ",".join(data.missing) or "none",
             }
         )
+        # The typical training invoice: a check's reasons say how a draft differs from it.
+        typical = data.rows(train_rows).features[columns].median()
+        mlflow.log_dict(
+            {str(name): None if pd.isna(v) else float(v) for name, v in typical.items()},
+            registry.REFERENCE_FILE,
+        )
         version = registry.log_model(
             model.estimator, held.features[columns].head(5), INVOICE_LABEL, register=True
         )

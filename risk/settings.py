@@ -63,6 +63,19 @@ class Settings(BaseSettings):
     churn_high: float = Field(
         default=0.30, gt=0, lt=1, description="P(churn in 90 days) from which a client is high."
     )
+    invoice_elevated: float = Field(
+        default=0.15,
+        gt=0,
+        lt=1,
+        description="P(dispute within 60 days) from which a checked invoice is elevated "
+        "(`risk thresholds suggest` reads one off an invoice backtest).",
+    )
+    invoice_high: float = Field(
+        default=0.30,
+        gt=0,
+        lt=1,
+        description="P(dispute within 60 days) from which a checked invoice is high.",
+    )
     high_per_pm: int = Field(
         default=0,
         ge=0,
@@ -184,13 +197,12 @@ class Settings(BaseSettings):
         self.home = home
         if not self.database_url:
             self.database_url = f"sqlite:///{home / 'risk.store.db'}"
-        for risk in RISKS:
-            elevated = getattr(self, risk.elevated_setting)
-            high = getattr(self, risk.high_setting)
+        pairs = [(risk.elevated_setting, risk.high_setting) for risk in RISKS]
+        for elevated_name, high_name in [*pairs, ("invoice_elevated", "invoice_high")]:
+            elevated, high = getattr(self, elevated_name), getattr(self, high_name)
             if elevated > high:
                 raise ValueError(
-                    f"{risk.elevated_setting} ({elevated}) must not exceed "
-                    f"{risk.high_setting} ({high})"
+                    f"{elevated_name} ({elevated}) must not exceed {high_name} ({high})"
                 )
         if not self.mlflow_tracking_uri:
             self.mlflow_tracking_uri = f"sqlite:///{home / 'mlflow.db'}"

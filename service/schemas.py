@@ -186,6 +186,53 @@ class InvoiceExplanation(BaseModel):
     text: str = Field(description="A short explanation the PM can send the client.")
 
 
+class InvoiceDraft(BaseModel):
+    """An invoice about to be sent."""
+
+    model_config = ConfigDict(extra="forbid")
+    client_id: str = Field(min_length=1, max_length=200)
+    amount: float = Field(gt=0, description="The amount, in the firm's currency.")
+    project_id: str | None = Field(default=None, min_length=1, max_length=200)
+    issued_at: date | None = Field(default=None, description="Default: today (UTC).")
+    due_at: date | None = Field(default=None, description="Default: the client's usual terms.")
+    line_items: int | None = Field(default=None, ge=1, le=100_000)
+    period_start: date | None = Field(default=None, description="The work period it bills.")
+    period_end: date | None = None
+
+
+class CheckedDraft(BaseModel):
+    """The draft as checked: its defaults filled in."""
+
+    client_id: str
+    amount: float
+    issued_at: date
+    project_id: str | None
+    due_at: date
+    line_items: int | None
+    period_start: date | None
+    period_end: date | None
+
+
+class CheckReason(Reason):
+    direction: Literal["raises", "lowers"] = Field(
+        description="Whether the fact raises the risk above a typical invoice's or lowers it."
+    )
+    action: str | None = Field(description="What to do before sending (for a raising fact).")
+
+
+class InvoiceCheck(BaseModel):
+    check_id: int = Field(description="The stored check.")
+    client_id: str
+    as_of: date = Field(description="The day before the issue date: what was known then.")
+    probability: float = Field(description="P(disputed within 60 days of issue).")
+    level: Level | None
+    model_version: str
+    reasons: list[CheckReason]
+    actions: list[str] = Field(description="What to do before sending, most useful first.")
+    draft: CheckedDraft
+    checked_at: datetime
+
+
 class SnoozeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     until: date = Field(description="Hidden until this date.")

@@ -15,6 +15,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
+from risk.invoice_check import InvoiceModel, invoice_champion
 from risk.scoring.run import Model, champions
 from risk.settings import Settings
 from risk.store import sessions
@@ -167,6 +168,8 @@ class AppState:
     settings: Settings
     metrics: Metrics = field(default_factory=Metrics)
     models: dict[str, Model] = field(default_factory=dict)
+    #: The invoice model's champion, for ``POST /invoices/check`` (None: none yet).
+    invoice_model: InvoiceModel | None = None
     notes: dict[str, str] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     keys: RecentlyChecked = field(default_factory=lambda: RecentlyChecked(authenticate))
@@ -181,13 +184,15 @@ class AppState:
 
     def load_models(self) -> dict[str, Model]:
         """Load each risk's ``@champion`` (at start, and on ``POST /models/reload``)."""
+        invoice: InvoiceModel | None = None
         try:
             models, notes = champions(self.settings)
+            invoice = invoice_champion(self.settings)
         except Exception:  # MLflow unreachable: serve what is stored, say so in /health
             log.exception("loading the champions failed")
             models, notes = {}, {"models": "MLflow could not be reached"}
         with self.lock:
-            self.models, self.notes = models, notes
+            self.models, self.notes, self.invoice_model = models, notes, invoice
         self.metrics.model.clear()
         for risk, model in models.items():
             self.metrics.model.labels(risk=risk, version=model.version).set(1)

@@ -8,6 +8,12 @@ are still half that precise and at least twice as likely to have the event as
 the average client. Both come
 with the share of client-weeks they would have flagged and the events they
 would have caught, so the choice is made knowing its cost.
+
+An invoice backtest (``risk invoices backtest --out``: ``invoice_id,issued_at,
+dispute_risk``) gets the same rules for a checked invoice's levels
+(``RISK_INVOICE_HIGH``, ``RISK_INVOICE_ELEVATED``), with the top 10% of all the
+invoices it scored in place of a week's clients and "disputed within 60 days" as
+the event.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from features.bundle.load import Bundle
+from features.invoice_features import invoice_labels
 from features.labels import build_labels
 from features.risks import RISKS
 from models.evaluate import top_share_flags
@@ -40,6 +47,15 @@ class Suggestion:
     elevated_share: float
     elevated_precision: float
     elevated_recall: float
+
+
+#: The columns of an invoice backtest (``risk invoices backtest --out``).
+INVOICE_BACKTEST = ("invoice_id", "issued_at", "dispute_risk")
+
+
+def is_invoice_backtest(path: str) -> bool:
+    """Whether ``path`` is an invoice backtest (it has an ``invoice_id`` column)."""
+    return "invoice_id" in pd.read_csv(path, nrows=0).columns
 
 
 def read_backtest(path: str) -> pd.DataFrame:
@@ -67,6 +83,36 @@ def suggest(scores: pd.DataFrame, bundle: Bundle) -> dict[str, Suggestion]:
             continue
         out[risk.name] = _suggest(risk.name, scores.loc[known, column], labels.loc[known, target])
     return out
+
+
+def suggest_invoice(path: str, bundle: Bundle) -> Suggestion | None:
+    """Thresholds for a checked invoice from an invoice backtest at ``path`` and the
+    outcomes in ``bundle``; None when no scored invoice's outcome is known."""
+    scores = pd.read_csv(path, dtype={"invoice_id": str})
+    missing = set(INVOICE_BACKTEST) - set(scores.columns)
+    if missing:
+        raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+    risk = pd.to_numeric(scores["dispute_risk"], errors="coerce")
+    bad = scores["dispute_risk"].notna() & risk.isna()
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+        raise ValueError(f"{path}: row {row}, column dispute_risk: not a number")
+    labels = invoice_labels(bundle).set_axis(bundle.invoices["invoice_id"].to_numpy())
+    unknown = ~scores["invoice_id"].isin(labels.index)
+    if unknown.any():
+        row = int(np.flatnonzero(unknown.to_numpy())[0]) + 2
+        raise ValueError(f"{path}: row {row}, column invoice_id: not an invoice of the bundle")
+    label = pd.Series(labels.reindex(scores["invoice_id"]).to_numpy(), dtype="float64")
+    known = label.notna() & risk.notna()
+    if known.sum() == 0 or label[known].sum() == 0:
+        return None
+    # One "date" for all: the top 10% of every invoice scored, as the invoice metrics.
+    index = pd.MultiIndex.from_arrays(
+        [scores["invoice_id"][known], np.zeros(int(known.sum()))], names=["invoice_id", "as_of"]
+    )
+    return _suggest(
+        "invoice", risk[known].set_axis(index), label[known].set_axis(index).astype(int)
+    )
 
 
 def _suggest(risk: str, probability: pd.Series, label: pd.Series) -> Suggestion:

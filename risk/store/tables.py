@@ -325,6 +325,27 @@ score_jobs = Table(
     Index(None, "status", "queued_at"),
 )
 
+invoice_checks = Table(
+    "invoice_checks",
+    metadata,
+    # Every draft invoice checked before it was sent, with what the check said: what
+    # a PM was warned about stays on record beside what happened to the invoice. A
+    # check changes no flag.
+    Column("check_id", Integer, primary_key=True, autoincrement=True),
+    Column("checked_at", DateTime(timezone=True), nullable=False),
+    Column("checked_by", String(200), nullable=False),  # an API key's id, or cli:<user>
+    Column("client_id", String(ID_MAX_LENGTH), nullable=False, index=True),
+    Column("project_id", String(ID_MAX_LENGTH), nullable=True),
+    Column("issued_at", Date, nullable=False),
+    Column("amount", Float, nullable=False),
+    Column("draft", JSON, nullable=False),  # the draft's fields, defaults filled in
+    Column("probability", Float, nullable=False),
+    Column("level", String(16), nullable=True),
+    Column("model_version", String(60), nullable=False),  # billing-risk-invoice/3
+    Column("reasons", JSON, nullable=False),
+    Column("actions", JSON, nullable=False),
+)
+
 data_arrivals = Table(
     "data_arrivals",
     metadata,

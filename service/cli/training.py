@@ -134,28 +134,44 @@ def backtest(
 
 @thresholds_app.command("suggest")
 def thresholds_suggest(
-    scores: Annotated[Path, typer.Argument(help="A `risk backtest --out` CSV.")],
+    scores: Annotated[
+        Path, typer.Argument(help="A `risk backtest --out` or `risk invoices backtest --out` CSV.")
+    ],
     bundle: Annotated[Path, typer.Argument(help="The bundle the backtest ran on (outcomes).")],
 ) -> None:
     """Propose level thresholds from a backtest: high where the weekly top-10% precision
-    holds, elevated where half of it does (and at least twice the base rate)."""
-    from risk.scoring.thresholds import read_backtest, suggest
+    holds, elevated where half of it does (and at least twice the base rate). An invoice
+    backtest proposes a checked invoice's levels the same way."""
+    from risk.scoring.thresholds import (
+        is_invoice_backtest,
+        read_backtest,
+        suggest,
+        suggest_invoice,
+    )
 
     try:
-        backtest = read_backtest(str(scores))
+        invoices = is_invoice_backtest(str(scores))
+        if invoices:
+            one = suggest_invoice(str(scores), load_or_exit(bundle))
+            found = {} if one is None else {"invoice": one}
+        else:
+            found = suggest(read_backtest(str(scores)), load_or_exit(bundle))
     except (OSError, ValueError) as exc:
         raise fail(exc) from None
-    found = suggest(backtest, load_or_exit(bundle))
     _ = said()
     if not found:
         raise fail(_("the backtest's weeks hold no known outcome to set thresholds by"))
     # Comments for a reader, then lines for a .env file: those stay as they are, in
     # any language, with a decimal point.
     for risk, s in found.items():
+        head = (
+            _("{risk}: top-10% precision over the invoices {precision}, base rate {base_rate}")
+            if invoices
+            else _("{risk}: weekly top-10% precision {precision}, base rate {base_rate}")
+        )
         typer.echo(
             "# "
-            + _(
-                "{risk}: weekly top-10% precision {precision}, base rate {base_rate}",
+            + head.format(
                 risk=risk,
                 precision=_.number(s.top_precision, 2),
                 base_rate=_.number(s.base_rate, 3),
@@ -165,10 +181,14 @@ def thresholds_suggest(
             ("high", s.high, s.high_share, s.high_precision, s.high_recall),
             ("elevated", s.elevated, s.elevated_share, s.elevated_precision, s.elevated_recall),
         ):
+            line = (
+                _("{share} of invoices, precision {precision}, recall {recall}")
+                if invoices
+                else _("{share} of client-weeks, precision {precision}, recall {recall}")
+            )
             typer.echo(
                 f"#   {level} >= {threshold:.3f}: "
-                + _(
-                    "{share} of client-weeks, precision {precision}, recall {recall}",
+                + line.format(
                     share=_.percent(share * 100, 1),
                     precision=_.number(precision, 2),
                     recall=_.number(recall, 2),

@@ -13,8 +13,9 @@ that does not exist.
 Routes: ``/`` (to the list or the sign-in), ``/login``, ``/logout``,
 ``/app/flags`` (the caller's open flags, filters for risk and level),
 ``/app/clients/{client_id}`` (scores, flags with reasons and next steps, charts,
-the latest invoice explained, forms to act on each flag) and
-``/app/flags/{flag_id}/ack|snooze|feedback``. English and German, from
+the latest invoice explained, forms to act on each flag),
+``/app/flags/{flag_id}/ack|snooze|feedback`` and ``/app/clients/{client_id}/check``
+(a draft invoice checked before it is sent, ``service.web.check``). English and German, from
 ``?lang=``, then the ``lang`` cookie, then ``Accept-Language``.
 """
 
@@ -24,6 +25,7 @@ from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
 from risk.settings import Settings
+from service.web.check import check_router
 from service.web.pages import web_router
 from service.web.session import SESSION_COOKIE, SESSION_SECONDS, secure_cookies, session_secret
 
@@ -39,3 +41,4 @@ def install_web(app: FastAPI, settings: Settings) -> None:
         https_only=secure_cookies(settings),
     )
     app.include_router(web_router())
+    app.include_router(check_router())

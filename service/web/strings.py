@@ -31,6 +31,15 @@ NAMES: dict[str, dict[str, str]] = {
         "false_alarm": N_("No, a false alarm"),
         "premature": N_("Too early"),
     },
+    "draft_field": {
+        "amount": N_("the amount (a positive number)"),
+        "project_id": N_("the project (one of this client's)"),
+        "issued_at": N_("the issue date"),
+        "due_at": N_("the due date (not before the issue date)"),
+        "line_items": N_("the line items (a whole number, at least 1)"),
+        "period_start": N_("the period's start"),
+        "period_end": N_("the period's end (not before its start)"),
+    },
     "error_title": {
         "not_found": N_("Not found"),
         "forbidden": N_("Form expired"),

@@ -203,6 +203,10 @@ def test_thresholds_suggest_from_a_backtest(firm: Firm, engine_env: Path) -> Non
 def test_invoices_backtest_scores_each_invoice_issued_in_the_period(
     firm: Firm, engine_env: Path
 ) -> None:
+    import mlflow
+
+    mlflow.set_tracking_uri(f"sqlite:///{firm.home / 'mlflow.db'}")
+    registered = len(mlflow.MlflowClient().search_model_versions("name='billing-risk-invoice'"))
     out = engine_env / "invoices.csv"
     ran = runner.invoke(
         app,
@@ -231,14 +235,21 @@ def test_invoices_backtest_scores_each_invoice_issued_in_the_period(
     ]
     assert sorted(scores["invoice_id"]) == sorted(issued["invoice_id"])
     assert scores["dispute_risk"].between(0, 1).all()
-    import mlflow
-
-    mlflow.set_tracking_uri(f"sqlite:///{firm.home / 'mlflow.db'}")
     logged = mlflow.search_runs(
         search_all_experiments=True, filter_string="tags.kind = 'invoice backtest'"
     )
     assert len(logged) >= 1
-    assert not [m for m in mlflow.MlflowClient().search_registered_models() if "invoice" in m.name]
+    versions = mlflow.MlflowClient().search_model_versions("name='billing-risk-invoice'")
+    assert len(versions) == registered  # a backtest never registers
+    # The invoice backtest sets a checked invoice's levels as a client backtest sets flags'.
+    suggested = runner.invoke(app, ["thresholds", "suggest", str(out), str(firm.bundle)])
+    assert suggested.exit_code == 0, suggested.output
+    values = dict(
+        line.split("=") for line in suggested.output.splitlines() if line.startswith("RISK_")
+    )
+    assert set(values) == {"RISK_INVOICE_HIGH", "RISK_INVOICE_ELEVATED"}
+    assert 0 < float(values["RISK_INVOICE_ELEVATED"]) <= float(values["RISK_INVOICE_HIGH"]) < 1
+    assert "of invoices" in suggested.output
     backwards = runner.invoke(
         app,
         ["invoices", "backtest", str(firm.bundle), "--train-until", "2025-10-31",

@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
@@ -31,14 +32,16 @@ from sqlalchemy import Engine, select, update
 from features.risks import RISKS
 from features.simulation import Simulation
 from models.dataset import training_set, weekly_as_of
+from models.invoice_model import INVOICE_COLUMNS, fit_invoice_model, invoice_set
 from models.train import fit
+from risk.invoice_check import InvoiceModel
 from risk.scoring.flags import Flag, feedback_labels, list_flags
 from risk.scoring.run import Model, score
 from risk.settings import Settings
 from risk.store.db import make_engine, upgrade
 from risk.store.keys import Principal, create_key, hash_key, revoke_key
 from risk.store.load import load
-from risk.store.tables import CONTRACT, flags, web_sessions
+from risk.store.tables import CONTRACT, flags, invoice_checks, web_sessions
 from risk.wording import Words, words
 from service.app import create_app
 from service.web import charts
@@ -634,3 +637,58 @@ def test_a_form_sent_while_the_database_is_busy_gets_a_page_that_says_so(
     assert "text/html" in answer.headers["content-type"]
     assert "Please try again in a few seconds" in answer.text
     assert next(f for f in open_flags(firm, firm.pm) if f.flag_id == flag.flag_id) == flag
+
+
+def test_a_pm_checks_a_draft_invoice_on_the_page(
+    firm: WebFirm, small_simulation: Simulation
+) -> None:
+    """The form, what the check said (in the page's and the client's language), a
+    field it cannot read named beside the form, another PM's client a 404."""
+    rows = invoice_set(small_simulation.bundle)
+    known = rows.labels.iloc[:, 0].notna().to_numpy()
+    fitted = fit_invoice_model(rows.rows(known), "logistic")
+    columns = list(INVOICE_COLUMNS)
+    model = InvoiceModel(
+        "7",
+        lambda frame: np.asarray(fitted.predict_proba(frame[columns])),
+        rows.features[columns].median(),
+    )
+    app = create_app(firm.settings)
+    app.state.risk.invoice_model = model
+    client = TestClient(app, follow_redirects=False)
+    sign_in(client, firm.pm)
+    projects = small_simulation.bundle.projects
+    mine = projects[projects["pm"] == firm.pm.principal.email].sort_values("project_id").iloc[0]
+    url = f"/app/clients/{mine['client_id']}/check"
+    form = client.get(url)
+    assert form.status_code == 200
+    assert f'value="{mine["project_id"]}"' in form.text
+    sent = {"csrf_token": csrf_of(form.text), "amount": "4200", "project_id": mine["project_id"]}
+    answer = client.post(url, data=sent)
+    assert answer.status_code == 200, answer.text
+    assert 'id="check-result"' in answer.text
+    assert "billing-risk-invoice/7" in answer.text
+    assert "<li>" in answer.text.split('id="check-result"')[1]
+    stored = make_engine(firm.settings.database_url)
+    with stored.connect() as connection:
+        checks = connection.execute(select(invoice_checks)).all()
+    stored.dispose()
+    assert checks[-1].checked_by == firm.pm.key_id
+    assert checks[-1].model_version == "billing-risk-invoice/7"
+
+    wrong = client.post(url, data=sent | {"amount": "0"})
+    assert wrong.status_code == 422
+    assert 'id="amount" name="amount" required value="0" aria-invalid="true"' in wrong.text
+    assert "the amount (a positive number)" in wrong.text
+    german = client.post(url + "?lang=de", data=sent | {"due_at": "2020-01-01"})
+    assert german.status_code == 422
+    assert "das Fälligkeitsdatum" in german.text
+
+    theirs = projects[projects["pm"] == firm.other_pm.principal.email]
+    stranger = sorted(
+        set(theirs["client_id"])
+        - set(projects.loc[projects["pm"] == firm.pm.principal.email, "client_id"])
+    )[0]
+    assert client.get(f"/app/clients/{stranger}/check").status_code == 404
+    assert client.post(f"/app/clients/{stranger}/check", data=sent).status_code == 404
+    assert client.post(url, data=sent | {"csrf_token": "forged"}).status_code == 403
