@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 
 from features import build_features, load_bundle
 from features.invoice_features import INVOICE_FEATURES, LABEL, invoice_features, invoice_labels
+from features.simulation import simulate
 from tests.features.test_build_features import TINY, write
 
 pytestmark = pytest.mark.data
@@ -107,3 +109,42 @@ def test_disputed_within_60_days_and_unknown_past_the_export(tmp_path: Path) -> 
     short["invoices.csv"] = LINKED["invoices.csv"].replace(",2025-05-20,", ",,")
     labels = invoice_labels(load_bundle(write(tmp_path / "short", short)))
     assert labels.isna().all()  # no dispute recorded at all: none is known
+
+
+def test_one_clients_rows_give_the_firms_row_when_told_what_the_firm_holds(
+    tmp_path: Path,
+) -> None:
+    """A draft of a client with no invoices and no messages yet: from that client's rows
+    alone its counts are zeros, as from the whole firm, once the part knows what the
+    firm holds (``Bundle.present``); without it they would read as missing sources."""
+    firm = simulate(40, 10, seed=8).bundle
+    client = str(firm.clients["client_id"].iloc[0])
+    quiet = replace(
+        firm,
+        invoices=firm.invoices[firm.invoices["client_id"] != client],
+        messages=firm.messages[firm.messages["client_id"] != client],
+    )
+    draft = firm.invoices[firm.invoices["client_id"] == client].tail(1)
+    projects = firm.projects[firm.projects["client_id"] == client]
+
+    def part(present: frozenset[str] | None) -> pd.DataFrame:
+        mine = replace(
+            quiet,
+            clients=firm.clients[firm.clients["client_id"] == client],
+            projects=projects,
+            progress=firm.progress[firm.progress["project_id"].isin(projects["project_id"])],
+            time_entries=firm.time_entries[
+                firm.time_entries["project_id"].isin(projects["project_id"])
+            ],
+            invoices=quiet.invoices.iloc[:0],
+            messages=quiet.messages.iloc[:0],
+            churn=firm.churn[firm.churn["client_id"] == client],
+            present=present,
+        )
+        return invoice_features(mine, draft)
+
+    whole = invoice_features(quiet, draft)
+    held = frozenset(name for name, frame in quiet.frames() if len(frame))
+    pd.testing.assert_frame_equal(part(held), whole)
+    assert whole[["open_invoices", "billing_questions_30d"]].iloc[0].tolist() == [0.0, 0.0]
+    assert part(None)[["open_invoices", "billing_questions_30d"]].isna().all(axis=None)
