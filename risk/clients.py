@@ -25,7 +25,14 @@ from features.build import FEATURES
 from risk.scoring.flags import Flag, list_flags
 from risk.store.db import reading
 from risk.store.keys import Principal, visible_clients
-from risk.store.tables import CONTRACT, message_scores, score_runs, scores, signals
+from risk.store.tables import (
+    CONTRACT,
+    invoice_scores,
+    message_scores,
+    score_runs,
+    scores,
+    signals,
+)
 
 
 def find_client(
@@ -157,7 +164,10 @@ def timeline(
             return None
         invoices = sorted(
             connection.execute(
-                select(invoices_table)
+                select(invoices_table, invoice_scores.c.probability.label("at_issue"))
+                .outerjoin(
+                    invoice_scores, invoice_scores.c.invoice_id == invoices_table.c.invoice_id
+                )
                 .where(invoices_table.c.client_id == client_id)
                 .order_by(invoices_table.c.invoice_id)
             ).all(),
@@ -277,6 +287,7 @@ def _invoice(row: Any) -> dict[str, Any]:
         "amount": float(row.amount),
         "paid_at": row.paid_at,
         "disputed_at": row.disputed_at,
+        "dispute_risk_at_issue": row.at_issue,
     }
 
 

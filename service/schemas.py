@@ -126,6 +126,10 @@ class InvoiceOut(BaseModel):
     amount: float
     paid_at: date | None
     disputed_at: date | None
+    dispute_risk_at_issue: float | None = Field(
+        description="What the invoice model said the day before it was issued: P(disputed "
+        "within 60 days), stored by the score run (null: not scored)."
+    )
 
 
 class SpendPoint(BaseModel):

@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, exists, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from risk.invoice_check import InvoiceModel
 from risk.scoring.run import Model, RunSummary, score
 from risk.settings import Settings
 from risk.store.db import serialise
@@ -296,6 +297,7 @@ def run(
     owner: str,
     models: dict[str, Model] | None = None,
     notes: dict[str, str] | None = None,
+    invoice_model: InvoiceModel | None = None,
 ) -> RunSummary:
     """Score for a claimed job and mark it done in the run's own transaction.
 
@@ -315,6 +317,7 @@ def run(
             models=models,
             notes=notes,
             within=mark_done,
+            invoice_model=invoice_model,
         )
     except LeaseLostError:
         log.warning("score job %s: lease lost to another worker, nothing stored", job_id)

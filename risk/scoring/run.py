@@ -30,6 +30,8 @@ from models import registry
 from models.attribution import baseline_shapley
 from models.train import FEATURE_COLUMNS
 from risk.explain import GROUPS, next_step, reason_group, reason_text
+from risk.invoice_check import InvoiceModel, invoice_champion
+from risk.scoring.at_issue import score_at_issue, store_scores_at_issue
 from risk.scoring.levels import cap_high, levels_of
 from risk.scoring.transitions import assessments, update_flags
 from risk.settings import Settings
@@ -78,6 +80,8 @@ class RunSummary:
     #: A run of the same date that finished while this one computed: this one then
     #: stored nothing (two runs of one date at once store one), and this is that run.
     same_date_run: int | None = None
+    #: Invoices given their score at issue by this run.
+    invoices: int = 0
 
 
 def champions(settings: Settings) -> tuple[dict[str, Model], dict[str, str]]:
@@ -115,6 +119,7 @@ def score(
     models: dict[str, Model] | None = None,
     notes: dict[str, str] | None = None,
     within: Callable[[Connection, int], None] | None = None,
+    invoice_model: InvoiceModel | None = None,
 ) -> RunSummary:
     """Score every active client at ``as_of`` (default: the latest event date) and store it.
 
@@ -129,24 +134,33 @@ def score(
     began and stores nothing (``same_date_run``).
 
     ``within`` is called in the run's transaction just before it commits, with the
-    run's id (a score job marks itself done there); if it raises, nothing is stored."""
+    run's id (a score job marks itself done there); if it raises, nothing is stored.
+
+    With the invoice model (``invoice_model``, or its champion when the champions are
+    loaded here), the invoices issued lately get their score at issue
+    (``risk.scoring.at_issue``), in the same transaction."""
     bundle = read_bundle(engine)
     as_of = as_of or last_event_date(bundle)
     if models is None:
         models, notes = champions(settings)
+        invoice_model = invoice_model or invoice_champion(settings)
     notes = dict(notes or {})
     if not models:
         raise ValueError("; ".join(notes.values()) or "no models to score with")
     started = datetime.now(UTC)
-    features = build_features(
-        bundle, pd.DatetimeIndex([pd.Timestamp(as_of)]), cache_dir=settings.home / "cache"
-    )
+    cache = settings.home / "cache"
+    features = build_features(bundle, pd.DatetimeIndex([pd.Timestamp(as_of)]), cache_dir=cache)
     features = features.droplevel("as_of")
     clients = _client_facts(bundle, as_of, features.index)
     assessed = {
         risk: _assess(model, features, clients, settings, _flagged(engine, risk, features.index))
         for risk, model in models.items()
     }
+    at_issue = (
+        None
+        if invoice_model is None
+        else (invoice_model, score_at_issue(engine, bundle, as_of, invoice_model, cache))
+    )
     try:
         return _store_run(
             engine,
@@ -161,6 +175,7 @@ def score(
             clients,
             within,
             bundle,
+            at_issue,
         )
     except _AlreadyScoredError as twin:
         return RunSummary(
@@ -195,9 +210,10 @@ def _store_run(
     clients: pd.DataFrame,
     within: Callable[[Connection, int], None] | None,
     bundle: Bundle,
+    at_issue: tuple[InvoiceModel, pd.DataFrame] | None = None,
 ) -> RunSummary:
-    """Store the run, its scores and signals, what it read in each message, and move the
-    flags: one transaction."""
+    """Store the run, its scores and signals, what it read in each message, the
+    invoices' scores at issue, and move the flags: one transaction."""
     with engine.begin() as connection:
         serialise(connection, RUN_LOCK)
         # The insert comes first: on SQLite it takes the write lock, so what is read
@@ -240,6 +256,8 @@ def _store_run(
         )
         _store_signals(connection, run_id, features)
         store_message_scores(connection, bundle, settings.home / "cache")
+        if at_issue is not None:
+            summary.invoices = store_scores_at_issue(connection, run_id, at_issue[1], at_issue[0])
         for risk, frame in assessed.items():
             _store_scores(connection, run_id, as_of, risk, models[risk].version, frame)
             if summary.later_run_on is None:

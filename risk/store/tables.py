@@ -346,6 +346,21 @@ invoice_checks = Table(
     Column("actions", JSON, nullable=False),
 )
 
+invoice_scores = Table(
+    "invoice_scores",
+    metadata,
+    # Each issued invoice's score at issue (the invoice model as of the day before it
+    # was issued), written once by the score run that first saw it.
+    Column("invoice_id", String(ID_MAX_LENGTH), primary_key=True),
+    Column("client_id", String(ID_MAX_LENGTH), nullable=False, index=True),
+    Column("issued_at", Date, nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("probability", Float, nullable=False),
+    Column("model_version", String(60), nullable=False),
+    Column("run_id", ForeignKey("score_runs.run_id"), nullable=False),
+    Column("scored_at", DateTime(timezone=True), nullable=False),
+)
+
 data_arrivals = Table(
     "data_arrivals",
     metadata,

@@ -15,6 +15,7 @@ from service.cli.flags import print_flags
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from risk.invoice_check import InvoiceModel
     from risk.scoring.run import Model, RunSummary
     from risk.settings import Settings
 
@@ -34,6 +35,7 @@ def score(
     top: Annotated[int, typer.Option(help="Flagged clients to print.")] = 10,
 ) -> None:
     """Score every active client with the @champion models and update flags and alerts."""
+    from risk.invoice_check import invoice_champion
     from risk.scoring.flags import list_flags
     from risk.scoring.run import champions, last_event_date
     from risk.store.load import read_bundle
@@ -52,10 +54,11 @@ def score(
     engine = engine_for(settings)
     try:
         models, notes = champions(settings)
+        invoice_model = invoice_champion(settings)
         end = day or last_event_date(read_bundle(engine))
         for back in range(weeks - 1, -1, -1):
             summary = _run_as_job(
-                engine, settings, end - dt.timedelta(days=7 * back), models, notes
+                engine, settings, end - dt.timedelta(days=7 * back), models, notes, invoice_model
             )
             _print_run(summary)
     except ValueError as exc:
@@ -74,6 +77,7 @@ def _run_as_job(
     as_of: dt.date,
     models: dict[str, Model],
     notes: dict[str, str],
+    invoice_model: InvoiceModel | None = None,
 ) -> RunSummary:
     """Score as a job this process claims itself: one history with the worker's runs,
     and never at once with another job (it waits, saying so, while one runs)."""
@@ -101,7 +105,9 @@ def _run_as_job(
             said_waiting = True
         time.sleep(WAIT_SECONDS)
     with jobs.leased(engine, int(job.job_id), owner, settings.job_lease_seconds):
-        return jobs.run(engine, settings, job, owner, models=models, notes=notes)
+        return jobs.run(
+            engine, settings, job, owner, models=models, notes=notes, invoice_model=invoice_model
+        )
 
 
 def _print_run(summary: RunSummary) -> None:
@@ -143,6 +149,15 @@ def _print_run(summary: RunSummary) -> None:
             alerts=_.number(summary.alerts),
         )
     )
+    if summary.invoices:
+        typer.echo(
+            "  "
+            + _.ngettext(
+                "{n} invoice given its score at issue",
+                "{n} invoices given their score at issue",
+                summary.invoices,
+            )
+        )
     if summary.later_run_on is not None:
         typer.echo(
             "  "

@@ -184,6 +184,7 @@ def web_router() -> APIRouter:
                 "charts": figures,
                 "unread": sum(1 for m in events["messages"] if not m["scored"]),
                 "invoice": explained,
+                "invoices": events["invoices"][::-1],  # newest first
                 "people": sorted(people.values(), key=lambda p: -p["hours"]),
                 "verdicts": FEEDBACK,
                 "min_day": tomorrow.isoformat(),

@@ -14,8 +14,10 @@ from sqlalchemy import Engine, func, select
 
 from features.bundle.load import Bundle
 from features.invoice_features import invoice_features
+from features.risks import RISKS
 from features.simulation import Simulation, simulate
 from models.invoice_model import INVOICE_COLUMNS, fit_invoice_model, invoice_set
+from risk.clients import timeline
 from risk.invoice_check import (
     DRAFT_ID,
     Draft,
@@ -24,12 +26,14 @@ from risk.invoice_check import (
     check_invoice,
     read_drafts,
 )
+from risk.scoring.at_issue import WINDOW_DAYS
+from risk.scoring.run import Model, score
 from risk.settings import Settings
 from risk.store.client_rows import client_bundle
 from risk.store.db import make_engine, upgrade
 from risk.store.keys import Principal
 from risk.store.load import load, read_bundle
-from risk.store.tables import invoice_checks
+from risk.store.tables import invoice_checks, invoice_scores
 
 pytestmark = pytest.mark.model
 
@@ -316,3 +320,49 @@ def _count(engine: Engine) -> int:
         return int(
             connection.execute(select(func.count()).select_from(invoice_checks)).scalar_one()
         )
+
+
+def test_a_score_run_stores_each_recent_invoices_score_at_issue_once(
+    firm: Simulation, model: InvoiceModel, tmp_path: Path
+) -> None:
+    """The invoices issued in the window up to the run's date get what the invoice model
+    said the day before each was issued; a later run adds none twice; the timeline
+    shows the score beside the invoice, a disputed one too."""
+    engine = loaded(firm.bundle, tmp_path)
+    quiet = {
+        risk.name: Model(risk.name, "1", lambda frame: np.full(len(frame), 0.01)) for risk in RISKS
+    }
+    bundle = read_bundle(engine)
+    as_of = pd.Timestamp(bundle.invoices["issued_at"].max()) - pd.Timedelta(days=30)
+    run = score(engine, settings(tmp_path), "test", as_of.date(), quiet, {}, invoice_model=model)
+    issued = bundle.invoices["issued_at"]
+    window = bundle.invoices[
+        (issued <= as_of) & (issued > as_of - pd.Timedelta(days=WINDOW_DAYS))
+    ].sort_values("invoice_id")
+    with engine.connect() as connection:
+        stored = pd.DataFrame(
+            connection.execute(select(invoice_scores).order_by(invoice_scores.c.invoice_id))
+            .mappings()
+            .all()
+        )
+    assert run.invoices == len(window) > 0
+    assert stored["invoice_id"].tolist() == window["invoice_id"].tolist()
+    want = model.predict(invoice_features(bundle, window))
+    np.testing.assert_allclose(stored["probability"].to_numpy(), want, rtol=1e-9)
+    assert (stored["as_of"] == stored["issued_at"] - timedelta(days=1)).all()
+    assert set(stored["model_version"]) == {"billing-risk-invoice/1"}
+
+    later = score(engine, settings(tmp_path), "test", (as_of + pd.Timedelta(days=7)).date(),
+                  quiet, {}, invoice_model=model)  # fmt: skip
+    added = bundle.invoices[(issued > as_of) & (issued <= as_of + pd.Timedelta(days=7))]
+    assert later.invoices == len(added)
+
+    disputed = window[window["disputed_at"].notna()].iloc[0]
+    page = timeline(engine, ADMIN, str(disputed["client_id"]), limit=5000)
+    assert page is not None
+    shown = {i["invoice_id"]: i for i in page["invoices"]}
+    mine = stored.set_index("invoice_id")["probability"]
+    assert shown[disputed["invoice_id"]]["dispute_risk_at_issue"] == pytest.approx(
+        mine[disputed["invoice_id"]]
+    )
+    assert shown[disputed["invoice_id"]]["disputed_at"] is not None
