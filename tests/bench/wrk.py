@@ -88,10 +88,22 @@ def lua_script(paths: Sequence[str], headers: Mapping[str, str]) -> str:
     ``headers``; each thread starts at a different place in the list."""
     if not paths:
         raise ValueError("paths: at least one request path is needed")
-    listed = ",\n".join(f"  {_lua_string(p)}" for p in paths)
+    return _rotating(paths, headers, 'wrk.format("GET", items[i], headers)')
+
+
+def lua_post_script(path: str, bodies: Sequence[str], headers: Mapping[str, str]) -> str:
+    """A wrk script POSTing ``bodies`` to ``path`` in turn, round and round, with
+    ``headers``; each thread starts at a different place in the list."""
+    if not bodies:
+        raise ValueError("bodies: at least one request body is needed")
+    return _rotating(bodies, headers, f'wrk.format("POST", {_lua_string(path)}, headers, items[i])')
+
+
+def _rotating(items: Sequence[str], headers: Mapping[str, str], request: str) -> str:
+    listed = ",\n".join(f"  {_lua_string(item)}" for item in items)
     fields = ",\n".join(f"  [{_lua_string(k)}] = {_lua_string(v)}" for k, v in headers.items())
     return f"""-- written by tests/bench/wrk.py
-local paths = {{
+local items = {{
 {listed}
 }}
 local headers = {{
@@ -104,9 +116,9 @@ function setup(thread)
 end
 local i = nil
 function request()
-  if i == nil then i = (first or 0) % #paths end
-  i = i % #paths + 1
-  return wrk.format("GET", paths[i], headers)
+  if i == nil then i = (first or 0) % #items end
+  i = i % #items + 1
+  return {request}
 end
 """
 
