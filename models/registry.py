@@ -54,6 +54,8 @@ def model_name(target: str) -> str:
 def connect(tracking_uri: str) -> Any:
     """Point MLflow at ``tracking_uri`` (tracking and registry) and return a client."""
     os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+    # Its download progress bar would land in a server's log, which is JSON lines.
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     import mlflow
 
     # Its INFO lines (creating tables) and the cloudpickle warning, a format chosen

@@ -42,6 +42,10 @@ from risk.store.tables import CONTRACT, invoice_checks
 DRAFT_ID = "(draft)"
 #: Days to pay when the client has no earlier invoice to take its usual terms from.
 DEFAULT_TERMS_DAYS = 30
+#: What a draft may say: amounts and dates any invoice could have (the features'
+#: arithmetic and calendar stay in range).
+MAX_AMOUNT = 1e12
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
 #: Reasons shown each way: what raises the risk, and what lowers it.
 RAISING, LOWERING = 3, 2
 #: Feature orders per check for the attributions: a check answers in milliseconds,
@@ -121,6 +125,12 @@ def check_invoice(
     ``principal`` may see. Raises ``DraftError`` for a draft that cannot be checked."""
     if not math.isfinite(draft.amount) or draft.amount <= 0:
         raise DraftError("amount", "must be a positive amount")
+    if draft.amount > MAX_AMOUNT:
+        raise DraftError("amount", f"is more than {MAX_AMOUNT:,.0f}: not an invoice")
+    for name in ("issued_at", "due_at", "period_start", "period_end"):
+        day = getattr(draft, name)
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise DraftError(name, f"must be between {FIRST_DAY} and {LAST_DAY}")
     with reading(engine) as connection:
         clients = CONTRACT["clients"]
         language = connection.execute(

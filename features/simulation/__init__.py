@@ -95,6 +95,9 @@ class Simulation:
     health: np.ndarray
     #: The Monday starting each week of ``health``.
     weeks: pd.DatetimeIndex
+    #: invoice_id -> the generator's own chance that the invoice is disputed (its
+    #: cause at issue and its own noise): the oracle an invoice model stays under.
+    invoice_dispute_probability: pd.Series
 
 
 def simulate(
@@ -153,4 +156,7 @@ def simulate(
         message_topics=message_topics,
         health=relationship.health,
         weeks=timeline.weeks,
+        invoice_dispute_probability=pd.Series(
+            invoices.dispute_probability, index=bundle.invoices["invoice_id"], name="oracle"
+        ),
     )

@@ -149,9 +149,10 @@ def dispute_invoices(
         + 0.9 * relationship.new_contact[inv_c, iw]
         + rng.normal(0, 0.6, inv_c.size)
     )
-    disputed = rng.random(inv_c.size) < sigmoid(logit)
+    chance = sigmoid(logit)
+    disputed = rng.random(inv_c.size) < chance
     dispute_day = np.where(disputed, issue_day + rng.integers(4, 29, inv_c.size), -1)
-    return replace(invoices, dispute_day=dispute_day)
+    return replace(invoices, dispute_day=dispute_day, dispute_probability=chance)
 
 
 def draw_churn(

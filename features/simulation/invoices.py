@@ -34,6 +34,8 @@ class Invoices:
     period_end: np.ndarray
     dispute_day: np.ndarray
     paid_day: np.ndarray
+    #: The generator's own chance that the invoice is disputed (NaN until drawn).
+    dispute_probability: np.ndarray
 
     @property
     def count(self) -> int:
@@ -126,6 +128,7 @@ def issue_invoices(
         period_end=period_end[ok],
         dispute_day=np.full(inv_p.size, -1),
         paid_day=np.full(inv_p.size, -1),
+        dispute_probability=np.full(inv_p.size, np.nan),
     )
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Engine,
+    Select,
     Table,
     and_,
     bindparam,
@@ -161,7 +162,19 @@ def read_table(
     # The driver's own values (SQLite: ISO text), parsed by the same vectorised
     # parser as a file; SQLAlchemy's per-value conversion and pandas' per-row
     # inspection of Row objects cost ten times more.
-    # Values travel as bound parameters, never as SQL text.
+    rows = driver_rows(connection, query)
+    names = [c.name for c in spec.columns]
+    values = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+    raw = pd.DataFrame(
+        {name: pd.Series(column, dtype=object) for name, column in zip(names, values, strict=True)}
+    )
+    return parse_frame(spec, raw, f"{name} table", log if log is not None else ProblemLog())
+
+
+def driver_rows(connection: Connection, query: Select[Any]) -> list[Any]:
+    """The rows of ``query`` as the driver gives them (SQLite: dates as ISO text), without
+    SQLAlchemy's conversion of each value. Values travel as bound parameters, never as
+    SQL text."""
     compiled = query.compile(
         dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
     )
@@ -171,13 +184,7 @@ def read_table(
         if compiled.positional
         else params
     )
-    rows = connection.exec_driver_sql(str(compiled), arguments).fetchall()
-    names = [c.name for c in spec.columns]
-    values = list(zip(*rows, strict=True)) if rows else [()] * len(names)
-    raw = pd.DataFrame(
-        {name: pd.Series(column, dtype=object) for name, column in zip(names, values, strict=True)}
-    )
-    return parse_frame(spec, raw, f"{name} table", log if log is not None else ProblemLog())
+    return list(connection.exec_driver_sql(str(compiled), arguments).fetchall())
 
 
 def has_data(engine: Engine) -> bool:

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, func, select
 
+from features.bundle.contract import FILES
 from features.bundle.load import Bundle
 from features.invoice_features import invoice_features
 from features.risks import RISKS
@@ -29,11 +30,12 @@ from risk.invoice_check import (
 from risk.scoring.at_issue import WINDOW_DAYS
 from risk.scoring.run import Model, score
 from risk.settings import Settings
+from risk.store import client_rows
 from risk.store.client_rows import client_bundle
 from risk.store.db import make_engine, upgrade
 from risk.store.keys import Principal
-from risk.store.load import load, read_bundle
-from risk.store.tables import invoice_checks, invoice_scores
+from risk.store.load import load, read_bundle, read_table
+from risk.store.tables import CONTRACT, invoice_checks, invoice_scores
 
 pytestmark = pytest.mark.model
 
@@ -366,3 +368,26 @@ def test_a_score_run_stores_each_recent_invoices_score_at_issue_once(
         mine[disputed["invoice_id"]]
     )
     assert shown[disputed["invoice_id"]]["disputed_at"] is not None
+
+
+def test_a_clients_rows_are_typed_as_the_loader_types_them(database: Engine) -> None:
+    """The per-request read skips the bundle checks; it must give the very frames the
+    checked read gives, on both databases."""
+    bundle = simulate(clients=8, months=6, seed=3).bundle
+    load(database, bundle, "test")
+    projects = CONTRACT["projects"]
+    for client in bundle.clients["client_id"].head(4):
+        mine = select(projects.c.project_id).where(projects.c.client_id == client)
+        with database.connect() as connection:
+            for name in FILES:
+                table = CONTRACT[name]
+                where = (
+                    table.c.client_id == client
+                    if "client_id" in table.c
+                    else table.c.project_id.in_(mine)
+                )
+                pd.testing.assert_frame_equal(
+                    client_rows._read(connection, name, where),
+                    read_table(connection, name, where=where),
+                    check_exact=True,
+                )

@@ -92,6 +92,9 @@ def test_a_check_is_only_for_the_callers_clients(api: TestClient, api_firm: Scor
     [
         ({"amount": 0}, ["body", "amount"]),
         ({"amount": "lots"}, ["body", "amount"]),
+        ({"amount": 1e15}, ["body", "amount"]),
+        ({"issued_at": "0001-01-01"}, ["body", "issued_at"]),
+        ({"due_at": "9999-12-31"}, ["body", "due_at"]),
         ({"issued_at": "2025-02-30"}, ["body", "issued_at"]),
         ({"line_items": 0}, ["body", "line_items"]),
         ({"colour": "red"}, ["body", "colour"]),
