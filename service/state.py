@@ -170,6 +170,10 @@ class AppState:
     models: dict[str, Model] = field(default_factory=dict)
     #: The invoice model's champion, for ``POST /invoices/check`` (None: none yet).
     invoice_model: InvoiceModel | None = None
+    #: Checks computed at once in this process: a check is pandas under the GIL, and
+    #: eight at once in eight threads finish later than one after another (bench_check:
+    #: 5 checks/s at 8 connections, 12 at one) while starving every other route.
+    check_slots: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(1))
     notes: dict[str, str] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     keys: RecentlyChecked = field(default_factory=lambda: RecentlyChecked(authenticate))

@@ -57,7 +57,8 @@ def post_check(body: schemas.InvoiceDraft, caller: Caller, state: StateDep) -> d
         )
     draft = Draft(**body.model_dump())
     try:
-        found = check_invoice(state.engine, caller, draft, model, state.settings, caller.key_id)
+        with state.check_slots:
+            found = check_invoice(state.engine, caller, draft, model, state.settings, caller.key_id)
     except DraftError as exc:
         raise ApiError(422, ["body", exc.field], exc.message) from None
     if found is None:

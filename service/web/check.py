@@ -56,14 +56,15 @@ def check_router() -> APIRouter:
             return _page(request, user, client_id, sent, None, "model")
         try:
             draft = _draft(client_id, sent)
-            found = check_invoice(
-                engine_of(request),
-                user,
-                draft,
-                model,
-                request.app.state.risk.settings,
-                user.key_id,
-            )
+            with request.app.state.risk.check_slots:  # as the API's checks
+                found = check_invoice(
+                    engine_of(request),
+                    user,
+                    draft,
+                    model,
+                    request.app.state.risk.settings,
+                    user.key_id,
+                )
         except DraftError as exc:
             return _page(request, user, client_id, sent, None, exc.field, status=422)
         if found is None:
