@@ -36,7 +36,7 @@ demo: install
 	$(BIN)/risk validate $(DEMO_DIR)/bundle
 	@echo "==> point-in-time features and labels, weekly over the last year"
 	$(BIN)/risk --home $(DEMO_DIR)/home features $(DEMO_DIR)/bundle --labels --out $(DEMO_DIR)/features.parquet --from 2025-06-30 --every 7
-	@echo "==> training the dispute and churn models; registering champions in MLflow"
+	@echo "==> training the dispute, churn and invoice models; registering champions in MLflow"
 	$(BIN)/risk --home $(DEMO_DIR)/home train $(DEMO_DIR)/bundle
 	@echo "==> loading the bundle into the app database; scoring the last 16 weeks, week by week"
 	$(BIN)/risk --home $(DEMO_DIR)/home load $(DEMO_DIR)/bundle

@@ -18,10 +18,12 @@ from service.deps import (
     json_answer,
     json_response,
 )
-from service.errors import not_found
+from service.errors import ApiError, not_found
 from service.reads import Answer, caller_scope
 
 router = APIRouter(tags=["clients"])
+#: The years a timeline page may end in.
+EARLIEST, LATEST = 1900, 2199
 
 
 @router.get("/clients/{client_id}", response_model=schemas.ClientOut)
@@ -58,6 +60,9 @@ async def get_timeline(
     week, newest first by page: ``links.next`` is the page before this one."""
     if before is not None and before.tzinfo is None:
         before = before.replace(tzinfo=UTC)  # the contract's rule: no zone is UTC
+    if before is not None and not EARLIEST <= before.year <= LATEST:
+        # A page reaches a year back from it: the calendar must hold that year.
+        raise ApiError(422, ["query", "before"], f"must be in the years {EARLIEST}-{LATEST}")
 
     def make() -> Answer | None:
         found = timeline(engine, caller, client_id, before=before, limit=limit)

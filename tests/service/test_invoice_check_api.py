@@ -144,3 +144,22 @@ def test_risk_invoices_check_reads_a_drafts_file_and_names_a_bad_row(
     refused = runner.invoke(cli, ["invoices", "check", str(drafts)], env=env)
     assert refused.exit_code == 1
     assert "row 3, column client_id" in refused.output
+
+
+def test_a_timeline_page_ending_outside_the_calendar_is_a_422(
+    api: TestClient, api_firm: ScoredFirm
+) -> None:
+    """A page reaches a year back from ``before``: year 1 has no year before it (found
+    by the fuzzer as a 500)."""
+    client, _ = a_project(api_firm, "admin")
+    for before in ("0001-01-01T00:00:00Z", "9999-12-31T00:00:00Z"):
+        answer = api.get(
+            f"/clients/{client}/timeline", params={"before": before}, headers=key(api_firm, "admin")
+        )
+        problem(answer, 422, ["query", "before"])
+    fine = api.get(
+        f"/clients/{client}/timeline",
+        params={"before": "2025-06-01T00:00:00Z"},
+        headers=key(api_firm, "admin"),
+    )
+    assert fine.status_code == 200
